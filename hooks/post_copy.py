@@ -1,0 +1,130 @@
+"""One-time set-up after `copier copy`: lock, first commit, and the offer to protect the name.
+
+Copier runs this as a task in the new project. Nothing here may fail the copy: a step that cannot
+run (no network, no git identity) prints what to run later instead, and the script exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+# Generous: a cold `uv lock` resolves the docs and dev tools, but a dead network must not hang.
+LOCK_TIMEOUT = 180
+GIT_TIMEOUT = 30
+
+
+def _run(args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
+    """Run a command quietly; None when it could not start or did not finish in time."""
+    try:
+        return subprocess.run(
+            args, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def _ok(result: subprocess.CompletedProcess[str] | None) -> bool:
+    return result is not None and result.returncode == 0
+
+
+def _last_line(result: subprocess.CompletedProcess[str] | None) -> str:
+    if result is None:
+        return "it did not start or did not finish in time"
+    lines = (result.stderr or result.stdout).strip().splitlines()
+    return lines[-1] if lines else f"exit code {result.returncode}"
+
+
+def lock(notes: list[str]) -> None:
+    """Write uv.lock, so the first commit pins every tool the project uses."""
+    if shutil.which("uv") is None:
+        notes.append("uv is not on PATH: install uv, then run `uv lock`.")
+        return
+    result = _run(["uv", "lock", "--quiet"], LOCK_TIMEOUT)
+    if not _ok(result):
+        notes.append(f"`uv lock` did not complete ({_last_line(result)}): run it when online.")
+
+
+def _inside_work_tree() -> bool:
+    result = _run(["git", "rev-parse", "--is-inside-work-tree"], GIT_TIMEOUT)
+    return _ok(result) and result is not None and result.stdout.strip() == "true"
+
+
+def commit(notes: list[str]) -> None:
+    """Start the project's history, unless it already lives inside another repository."""
+    if shutil.which("git") is None:
+        notes.append("git is not on PATH: run `git init` and make the first commit yourself.")
+        return
+    if _inside_work_tree():
+        notes.append("The project is inside an existing git repository: commit it there.")
+        return
+    if not _ok(_run(["git", "init", "--quiet", "--initial-branch=main"], GIT_TIMEOUT)):
+        notes.append("`git init` failed: initialise the repository yourself.")
+        return
+    _run(["git", "add", "--all"], GIT_TIMEOUT)
+    message = "Start from codeartifact-python-template"
+    result = _run(["git", "commit", "--quiet", "--message", message], GIT_TIMEOUT)
+    if not _ok(result):
+        notes.append(
+            f"The first commit failed ({_last_line(result)}): set `git config user.name` and "
+            "`user.email`, then run `git add --all && git commit`."
+        )
+
+
+def _has_credentials(profile: str) -> bool:
+    """Whether AWS credentials are configured at all; cheap, and never touches the network."""
+    if os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"):
+        return True
+    config = Path(os.environ.get("AWS_CONFIG_FILE", Path.home() / ".aws" / "config"))
+    try:
+        text = config.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    section = f"[profile {profile}]" if profile else "[default]"
+    return section in text
+
+
+def offer_protection(package: str, profile: str, notes: list[str]) -> None:
+    """Offer to block the public upstream for the new name while nobody depends on it yet."""
+    if not _has_credentials(profile):
+        notes.append(
+            f"When you have AWS credentials, run `make protect-name`: it stops CodeArtifact from "
+            f"ever taking {package} from the public index (dependency confusion)."
+        )
+        return
+    if not sys.stdin.isatty():
+        notes.append(
+            f"AWS credentials found: run `make protect-name` to block the public upstream for "
+            f"{package} in CodeArtifact."
+        )
+        return
+    answer = input(f"Block the public upstream for {package} in CodeArtifact now? [y/N] ")
+    if answer.strip().lower() not in {"y", "yes"}:
+        notes.append("Run `make protect-name` whenever you are ready.")
+        return
+    if not _ok(_run(["make", "protect-name"], LOCK_TIMEOUT)):
+        notes.append("`make protect-name` failed: run it again to see why.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every step and report what is left to do; always succeed."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--package", required=True)
+    parser.add_argument("--profile", default="")
+    args = parser.parse_args(argv)
+    notes: list[str] = []
+    lock(notes)
+    commit(notes)
+    offer_protection(args.package, args.profile, notes)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

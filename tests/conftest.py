@@ -1,0 +1,79 @@
+"""Shared fixtures: an isolated environment, and a render helper that raises on failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.answer_sets import ANSWER_SETS
+from tests.doubles.simple_index import SimpleIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _interpreter_dirs() -> list[str]:
+    """Directories of the interpreters pyenv manages: uv cannot see them through pyenv's shims."""
+    root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    return sorted(str(p) for p in Path(root).glob("versions/3.*/bin"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep every test away from real AWS and the real public index, for the whole session."""
+    saved = dict(os.environ)
+    for key in list(os.environ):
+        if key.startswith(("AWS_", "NAME_GUARD_", "UV_INDEX_", "UV_PUBLISH_", "CODEARTIFACT_")):
+            del os.environ[key]
+    home = tmp_path_factory.mktemp("aws-home")
+    os.environ.update(
+        {
+            # No credentials, no metadata service: botocore never leaves the machine.
+            "AWS_CONFIG_FILE": str(home / "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
+            "AWS_EC2_METADATA_DISABLED": "true",
+            # uv must use the interpreters on this machine, never download one.
+            "UV_PYTHON_DOWNLOADS": "never",
+            "PATH": os.pathsep.join([os.environ["PATH"], *_interpreter_dirs()]),
+            # Commits made by post-copy tasks and update tests need an identity.
+            "GIT_AUTHOR_NAME": "Template Tests",
+            "GIT_AUTHOR_EMAIL": "tests@example.com",
+            "GIT_COMMITTER_NAME": "Template Tests",
+            "GIT_COMMITTER_EMAIL": "tests@example.com",
+        }
+    )
+    with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as upstream:
+        # The public upstream is a local index; CodeArtifact is checked through the fake `aws`
+        # that tests put on PATH, or not at all.
+        os.environ["NAME_GUARD_UPSTREAM_URL"] = upstream.url
+        os.environ["NAME_GUARD_AWS"] = "none"
+        yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The working tree as a git repository tagged with a version, the way copier sees a release."""
+    repo = tmp_path_factory.mktemp("template") / "repo"
+    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
+    shutil.copytree(ROOT, repo, ignore=ignore, symlinks=True)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "template"], ["tag", "99.0.0"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    return repo
+
+
+def render(copie: Any, answer_set: str, **extra: Any) -> Path:
+    """Render one named answer set with pytest-copie and return the project; raise if it failed."""
+    answers = {**ANSWER_SETS[answer_set], **extra}
+    result = copie.copy(extra_answers=answers)
+    if result.exit_code != 0 or result.exception is not None:
+        msg = f"render of {answer_set!r} failed: {result.exception!r}"
+        raise AssertionError(msg) from result.exception
+    project: Path = result.project_dir
+    return project

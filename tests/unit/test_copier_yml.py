@@ -1,0 +1,147 @@
+"""copier.yml itself: every question explains itself, and every validator accepts and refuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from copier._main import Worker
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG: dict[str, Any] = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+QUESTIONS = {k: v for k, v in CONFIG.items() if not k.startswith("_")}
+ASKED = {k: v for k, v in QUESTIONS.items() if v.get("when") is not False}
+COMPUTED = {k: v for k, v in QUESTIONS.items() if v.get("when") is False}
+
+# question -> (answers it accepts, (answer it refuses, words the message must contain))
+DECLARATIVE: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
+    "aws_account_id": (
+        ["123456789012", "000123456789"],
+        [("12345", "exactly 12 digits"), ("12345678901a", "e.g. 123456789012"), ("", "12 digits")],
+    ),
+    "aws_region": (
+        ["eu-west-1", "us-east-2", "ap-southeast-4", "us-gov-west-1"],
+        [("Europe", "region code such as eu-west-1"), ("eu-west", "eu-west-1"), ("", "eu-west-1")],
+    ),
+    "codeartifact_domain": (
+        ["acme", "ab", "my-domain-2", "a" * 50],
+        [
+            ("a", "2-50 characters"),
+            ("Acme", "lowercase letters"),
+            ("acme-", "not ending in a hyphen"),
+            ("1acme", "starting with a"),
+            ("a" * 51, "2-50"),
+        ],
+    ),
+    "codeartifact_repository": (
+        ["python", "Py.internal_repo-2", "9lives", "a" * 100],
+        [("p", "2-100 characters"), ("-python", "starting with"), ("py thon", "e.g. python")],
+    ),
+    "aws_profile": (["", "integration", "sso.dev@acme"], [("has space", "profile name")]),
+    "description": (
+        ["Helpers for the ACME widget catalogue"],
+        [
+            ("", "one line"),
+            (" padded", "surrounding"),
+            ('say "hi"', "without quotes"),
+            ("two\nlines", "one line"),
+            ("back\\slash", "backslashes"),
+            ("x" * 201, "200 characters"),
+        ],
+    ),
+    "author_name": (["Jane Doe", "Équipe Données"], [("", "a name"), ('Jane "JD" Doe', "quotes")]),
+    "author_email": (
+        ["jane.doe@example.com", "a+b@sub.example.co.uk"],
+        [("jane", "email address"), ("jane@", "jane.doe@example.com"), ("a b@c.d", "email")],
+    ),
+    "team": (["platform", "Data Platform", "ml_ops.2"], [("", "1-50"), ("-ops", "starting")]),
+}
+
+
+@pytest.fixture(scope="module")
+def jinja_env(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Copier's own Jinja environment for this template, extensions included."""
+    dst = tmp_path_factory.mktemp("dst")
+    return Worker(src_path=str(ROOT), dst_path=str(dst), unsafe=True, defaults=True).jinja_env
+
+
+def validate(env: Any, question: str, answer: str) -> str:
+    rendered: str = env.from_string(QUESTIONS[question]["validator"]).render({question: answer})
+    return " ".join(rendered.split())
+
+
+@pytest.mark.parametrize("name", sorted(ASKED))
+def test_every_question_has_a_type_and_help(name: str) -> None:
+    question = ASKED[name]
+    assert question.get("type") in {"str", "bool", "int", "float", "yaml", "json"}
+    assert len(question.get("help", "")) > 10
+
+
+@pytest.mark.parametrize("name", sorted(ASKED))
+def test_every_free_text_answer_has_a_validator(name: str) -> None:
+    question = ASKED[name]
+    if question["type"] == "str" and "choices" not in question:
+        assert question.get("validator"), f"{name} takes free text but has no validator"
+
+
+def test_every_declarative_validator_is_covered_here() -> None:
+    plain = {
+        name
+        for name, question in ASKED.items()
+        if "validator" in question and "{%" in question["validator"]
+    }
+    assert plain == set(DECLARATIVE)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"), [(q, a) for q, (good, _) in DECLARATIVE.items() for a in good]
+)
+def test_validator_accepts(jinja_env: Any, question: str, answer: str) -> None:
+    assert validate(jinja_env, question, answer) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "words"),
+    [(q, a, w) for q, (_, bad) in DECLARATIVE.items() for a, w in bad],
+)
+def test_validator_refuses_with_the_rule_and_an_example(
+    jinja_env: Any, question: str, answer: str, words: str
+) -> None:
+    message = validate(jinja_env, question, answer)
+    assert message.startswith(f"{question}: ")
+    assert words in message
+    assert "e.g." in message or "such as" in message
+
+
+def test_computed_facts_are_hidden_and_named() -> None:
+    assert set(COMPUTED) >= {"index_url", "publish_url", "python_versions", "license_expression"}
+
+
+def test_index_urls_are_derived_from_the_answers(jinja_env: Any) -> None:
+    answers = {
+        "codeartifact_domain": "acme",
+        "aws_account_id": "123456789012",
+        "aws_region": "eu-west-1",
+        "codeartifact_repository": "python",
+    }
+    index_url = jinja_env.from_string(COMPUTED["index_url"]["default"]).render(answers)
+    publish_url = jinja_env.from_string(COMPUTED["publish_url"]["default"]).render(answers)
+    base = "https://acme-123456789012.d.codeartifact.eu-west-1.amazonaws.com/pypi/python/"
+    assert publish_url == base
+    assert index_url == base + "simple/"
+
+
+@pytest.mark.parametrize(
+    ("minimum", "expected"),
+    [("3.10", ["3.10", "3.11", "3.12", "3.13", "3.14"]), ("3.14", ["3.14"])],
+)
+def test_python_versions_run_from_the_minimum_to_the_newest(
+    jinja_env: Any, minimum: str, expected: list[str]
+) -> None:
+    rendered = jinja_env.from_string(COMPUTED["python_versions"]["default"]).render(
+        python_min=minimum
+    )
+    assert yaml.safe_load(rendered) == expected
+    assert QUESTIONS["python_min"]["choices"] == ["3.10", "3.11", "3.12", "3.13", "3.14"]
