@@ -22,9 +22,7 @@ GIT_TIMEOUT = 30
 def _run(args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
     """Run a command quietly; None when it could not start or did not finish in time."""
     try:
-        return subprocess.run(
-            args, capture_output=True, text=True, timeout=timeout, check=False
-        )
+        return subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
 

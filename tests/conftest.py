@@ -13,14 +13,9 @@ import pytest
 
 from tests.answer_sets import ANSWER_SETS
 from tests.doubles.simple_index import SimpleIndex
+from tests.machine import path_with_interpreters
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _interpreter_dirs() -> list[str]:
-    """Directories of the interpreters pyenv manages: uv cannot see them through pyenv's shims."""
-    root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
-    return sorted(str(p) for p in Path(root).glob("versions/3.*/bin"))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,7 +34,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             "AWS_EC2_METADATA_DISABLED": "true",
             # uv must use the interpreters on this machine, never download one.
             "UV_PYTHON_DOWNLOADS": "never",
-            "PATH": os.pathsep.join([os.environ["PATH"], *_interpreter_dirs()]),
+            "PATH": path_with_interpreters(),
             # Commits made by post-copy tasks and update tests need an identity.
             "GIT_AUTHOR_NAME": "Template Tests",
             "GIT_AUTHOR_EMAIL": "tests@example.com",

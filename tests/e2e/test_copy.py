@@ -1,0 +1,176 @@
+"""`copier copy` through the real CLI: bad answers refused cleanly, good ones green on day one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.answer_sets import ANSWER_SETS, FULL_SETS
+
+pytestmark = pytest.mark.e2e
+
+BIN = Path(sys.executable).parent
+
+
+def copier(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The copier CLI a user runs, from this environment (same packages as the README's uvx)."""
+    return subprocess.run(
+        [str(BIN / "copier"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+
+
+def data_args(answers: dict[str, object]) -> list[str]:
+    args: list[str] = []
+    for key, value in answers.items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        args += ["--data", f"{key}={text}"]
+    return args
+
+
+# answer -> words the message must contain. Each is refused before anything is written.
+BAD_ANSWERS = [
+    ({"aws_account_id": "12345"}, "exactly 12 digits"),
+    ({"aws_region": "Europe"}, "region code such as eu-west-1"),
+    ({"codeartifact_domain": "Acme"}, "lowercase letters"),
+    ({"codeartifact_repository": "-python"}, "starting with"),
+    ({"aws_profile": "my profile"}, "profile name"),
+    ({"name_prefix": "Acme "}, "name_prefix"),
+    ({"package_name": "my package"}, "my package"),
+    ({"package_name": "-widgets"}, "-widgets"),
+    ({"import_name": "class"}, "keyword"),
+    ({"import_name": "json"}, "standard library"),
+    ({"import_name": "acme-widgets"}, "identifier"),
+    ({"cli_name": "bad name"}, "cli_name"),
+    ({"description": 'say "hi"'}, "without quotes"),
+    ({"author_email": "jane"}, "email address"),
+    ({"team": "-ops"}, "team"),
+]
+
+
+@pytest.mark.parametrize(
+    ("answers", "words"), BAD_ANSWERS, ids=[next(iter(a.items()))[1] for a, _ in BAD_ANSWERS]
+)
+def test_a_bad_answer_is_refused_with_its_rule_and_leaves_nothing(
+    template_repo: Path, tmp_path: Path, answers: dict[str, object], words: str
+) -> None:
+    dst = tmp_path / "acme-widgets"
+    result = copier(
+        "copy", "--trust", "--defaults", *data_args(answers), str(template_repo), str(dst)
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert words in output
+    assert "Traceback" not in output
+    assert not dst.exists()
+
+
+@pytest.mark.parametrize(("question", "answer"), [("python_min", "2.7"), ("license", "GPL-3.0")])
+def test_an_answer_outside_the_choices_is_refused(
+    template_repo: Path, tmp_path: Path, question: str, answer: str
+) -> None:
+    dst = tmp_path / "acme-widgets"
+    result = copier(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--data",
+        f"{question}={answer}",
+        str(template_repo),
+        str(dst),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert answer in output
+    assert "Traceback" not in output
+    assert not dst.exists()
+
+
+def test_defaults_render_without_a_single_prompt(template_repo: Path, tmp_path: Path) -> None:
+    dst = tmp_path / "acme-widgets"
+    result = copier("copy", "--trust", "--defaults", str(template_repo), str(dst))
+    assert result.returncode == 0, result.stderr
+    assert (dst / "pyproject.toml").is_file()
+    assert 'name = "acme-widgets"' in (dst / "pyproject.toml").read_text()
+    assert "make check" in result.stdout + result.stderr  # the next steps are shown
+
+
+def make(target: str, project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", target], cwd=project, capture_output=True, text=True, check=False, timeout=600
+    )
+
+
+@pytest.fixture(scope="module", params=FULL_SETS)
+def full_project(
+    request: pytest.FixtureRequest, template_repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    """A set rendered by the real CLI, post-copy task included (git init, uv lock)."""
+    answer_set: str = request.param
+    dst = tmp_path_factory.mktemp(answer_set) / "acme-widgets"
+    answers = ANSWER_SETS[answer_set]
+    result = copier(
+        "copy", "--trust", "--defaults", *data_args(answers), str(template_repo), str(dst)
+    )
+    assert result.returncode == 0, result.stderr
+    return answer_set, dst
+
+
+def test_make_check_build_and_docs_are_green(full_project: tuple[str, Path]) -> None:
+    answer_set, project = full_project
+    for target in ("check", "build"):
+        result = make(target, project)
+        assert result.returncode == 0, f"make {target}\n{result.stdout}\n{result.stderr}"
+    wheels = sorted((project / "dist").glob("*.whl"))
+    sdists = sorted((project / "dist").glob("*.tar.gz"))
+    assert len(wheels) == 1
+    assert len(sdists) == 1
+    twine = subprocess.run(
+        [str(BIN / "twine"), "check", "--strict", str(wheels[0]), str(sdists[0])],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert twine.returncode == 0, twine.stdout + twine.stderr
+    if ANSWER_SETS[answer_set].get("with_docs", True):
+        docs = make("docs", project)
+        assert docs.returncode == 0, docs.stdout + docs.stderr
+        assert (project / "site" / "index.html").is_file()
+
+
+def test_the_wheel_installs_and_its_cli_answers(
+    full_project: tuple[str, Path], tmp_path: Path
+) -> None:
+    _, project = full_project
+    if not list((project / "dist").glob("*.whl")):
+        assert make("build", project).returncode == 0
+    wheel = next((project / "dist").glob("*.whl"))
+    python_min = (project / ".python-version").read_text().strip()
+    venv = tmp_path / "venv"
+    uv = shutil.which("uv") or "uv"
+    subprocess.run([uv, "venv", "--quiet", "--python", python_min, str(venv)], check=True)
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel)],
+        check=True,
+    )
+    pyproject = (project / "pyproject.toml").read_text()
+    cli = pyproject.split("[project.scripts]\n", 1)[1].split(" = ", 1)[0].strip()
+    command = str(venv / "bin" / cli)
+    env = {**os.environ, "NO_COLOR": "1"}
+    version = subprocess.run([command, "--version"], capture_output=True, text=True, env=env)
+    assert version.returncode == 0
+    assert "0.1.0" in version.stdout
+    helped = subprocess.run([command, "--help"], capture_output=True, text=True, env=env)
+    assert helped.returncode == 0
+    assert "usage:" in helped.stdout
+    assert helped.stdout.count("\n") > 3

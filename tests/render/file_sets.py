@@ -1,0 +1,88 @@
+"""The exact files a render must contain, computed from the answers that shaped it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+ALWAYS = {
+    ".copier-answers.yml",
+    ".editorconfig",
+    ".github/workflows/ci.yml",
+    ".github/workflows/release.yml",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    ".python-version",
+    "CHANGELOG.md",
+    "LICENSE",
+    "Makefile",
+    "README.md",
+    "docs/iam/codeartifact-name-guard.json",
+    "docs/iam/codeartifact-origin-controls.json",
+    "docs/iam/codeartifact-publish.json",
+    "docs/iam/codeartifact-read.json",
+    "docs/iam/github-oidc-trust.json",
+    "pyproject.toml",
+    "src/{pkg}/__init__.py",
+    "src/{pkg}/py.typed",
+    "src/{pkg}/sizes.py",
+    "tests/test_packaging.py",
+    "tests/test_sizes.py",
+}
+WITH_CLI = {"src/{pkg}/__main__.py", "src/{pkg}/cli.py", "tests/test_cli.py"}
+WITH_DOCS = {
+    "mkdocs.yml",
+    "docs/changelog.md",
+    "docs/index.md",
+    "docs/onboarding.md",
+    "docs/reference.md",
+    "docs/releasing.md",
+    "docs/troubleshooting.md",
+    "docs/usage.md",
+}
+
+
+def _shipped_scripts() -> set[str]:
+    """The name guard and release helpers, shipped whole: the guard is hooks/name_guard itself."""
+    guard = {f"scripts/name_guard/{p.name}" for p in (ROOT / "hooks" / "name_guard").glob("*.py")}
+    release = {
+        f"scripts/release/{p.name}"
+        for p in (ROOT / "template" / "scripts" / "release").glob("*.py")
+    }
+    return guard | release
+
+
+def import_name(answers: dict[str, Any], project: Path) -> str:
+    """The import name the render used: the answer, else the one copier derived."""
+    if "import_name" in answers:
+        return str(answers["import_name"])
+    recorded = (project / ".copier-answers.yml").read_text(encoding="utf-8")
+    match = re.search(r"^import_name: (\S+)$", recorded, re.MULTILINE)
+    assert match is not None
+    return match.group(1)
+
+
+def can_lock(answers: dict[str, Any]) -> bool:
+    """Whether the post-copy `uv lock` can run here: uv needs an interpreter for python_min.
+
+    Users' uv downloads a missing interpreter; this machine's tests may not, so a render for a
+    Python it lacks gets the post-copy note instead of uv.lock.
+    """
+    return shutil.which(f"python{answers.get('python_min', '3.12')}") is not None
+
+
+def expected_files(answers: dict[str, Any], project: Path) -> set[str]:
+    """Every file path, relative and POSIX, that the answers call for."""
+    files = ALWAYS | _shipped_scripts()
+    if can_lock(answers):
+        files |= {"uv.lock"}
+    if answers.get("with_cli", True):
+        files |= WITH_CLI
+    if answers.get("with_docs", True):
+        files |= WITH_DOCS
+    pkg = import_name(answers, project)
+    return {path.format(pkg=pkg) for path in files}

@@ -1,0 +1,138 @@
+"""Every named answer set renders into a clean project: right files, no Jinja left, tools happy."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.answer_sets import ANSWER_SETS
+from tests.conftest import render
+from tests.render.file_sets import can_lock, expected_files
+
+BIN = Path(sys.executable).parent
+# `${{ }}` is GitHub Actions' own syntax; any other `{{` or `{%` is a Jinja leftover.
+LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#")
+
+
+class MkDocsLoader(yaml.SafeLoader):
+    """A safe loader that reads mkdocs.yml's `!!python/name:` tags as plain strings."""
+
+
+MkDocsLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/name:", lambda _loader, suffix, _node: suffix
+)
+
+
+@pytest.fixture(scope="session")
+def projects(copie_session: Any) -> dict[str, Path]:
+    """Each answer set rendered once for the session, tasks included, as `copier copy` does."""
+    return {name: render(copie_session, name) for name in ANSWER_SETS}
+
+
+def project_files(project: Path) -> Iterator[Path]:
+    """The files a user would commit: no .git, no tool caches, no virtual environment."""
+    skip = {".git", ".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__"}
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and not skip.intersection(path.relative_to(project).parts):
+            yield path
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MYPYPATH": str(cwd / "src")}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False, env=env)
+
+
+@pytest.mark.parametrize("answer_set", sorted(ANSWER_SETS))
+def test_the_file_set_is_exactly_what_the_answers_ask_for(
+    projects: dict[str, Path], answer_set: str
+) -> None:
+    project = projects[answer_set]
+    rendered = {path.relative_to(project).as_posix() for path in project_files(project)}
+    assert rendered == expected_files(ANSWER_SETS[answer_set], project)
+
+
+@pytest.mark.parametrize("answer_set", sorted(ANSWER_SETS))
+def test_no_template_syntax_is_left_over(projects: dict[str, Path], answer_set: str) -> None:
+    project = projects[answer_set]
+    for path in project_files(project):
+        assert not path.name.endswith(".jinja"), path
+        text = path.read_text(encoding="utf-8")
+        match = LEFTOVER.search(text)
+        assert match is None, (
+            f"{path.relative_to(project)}: {text[match.start() - 40 : match.end() + 40]!r}"
+        )
+
+
+@pytest.mark.parametrize("answer_set", sorted(ANSWER_SETS))
+def test_renders_are_tidy(projects: dict[str, Path], answer_set: str) -> None:
+    """No trailing spaces, no doubled blank lines, one final newline: what a careful hand writes."""
+    project = projects[answer_set]
+    for path in project_files(project):
+        if path.name == "uv.lock" or path.name.startswith("LICENSE"):
+            continue
+        name = path.relative_to(project).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if not text:  # a marker file such as py.typed
+            continue
+        assert text.endswith("\n") and not text.endswith("\n\n"), f"{name}: final newline"
+        assert not text.startswith("\n"), f"{name}: starts with a blank line"
+        for number, line in enumerate(text.splitlines(), 1):
+            assert line == line.rstrip(), f"{name}:{number}: trailing white space"
+        if path.suffix != ".py":  # ruff format owns Python's blank lines (two between defs)
+            assert "\n\n\n" not in text, f"{name}: doubled blank line"
+
+
+@pytest.mark.parametrize("answer_set", sorted(ANSWER_SETS))
+def test_toml_and_yaml_parse(projects: dict[str, Path], answer_set: str) -> None:
+    project = projects[answer_set]
+    for path in project_files(project):
+        if path.suffix == ".toml":
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix in {".yml", ".yaml"}:
+            yaml.load(path.read_text(encoding="utf-8"), Loader=MkDocsLoader)  # noqa: S506
+
+
+@pytest.mark.parametrize("answer_set", sorted(ANSWER_SETS))
+def test_ruff_finds_nothing(projects: dict[str, Path], answer_set: str) -> None:
+    project = projects[answer_set]
+    check = run([str(BIN / "ruff"), "check", "--no-cache", "."], project)
+    assert check.returncode == 0, check.stdout + check.stderr
+    fmt = run([str(BIN / "ruff"), "format", "--check", "--no-cache", "."], project)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+@pytest.mark.parametrize("answer_set", sorted(ANSWER_SETS))
+def test_mypy_strict_finds_nothing(projects: dict[str, Path], answer_set: str) -> None:
+    project = projects[answer_set]
+    result = run([str(BIN / "mypy"), "--no-incremental"], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success" in result.stdout
+
+
+def test_answers_are_recorded_for_copier_update(projects: dict[str, Path]) -> None:
+    answers = yaml.safe_load((projects["everything-on"] / ".copier-answers.yml").read_text())
+    assert answers["package_name"] == "acme-data.tools"
+    assert answers["aws_profile"] == "integration"
+    assert "_commit" in answers
+    assert "_src_path" in answers
+
+
+@pytest.mark.parametrize("answer_set", sorted(ANSWER_SETS))
+def test_the_project_is_committed_with_its_lock_file(
+    projects: dict[str, Path], answer_set: str
+) -> None:
+    project = projects[answer_set]
+    status = run(["git", "status", "--porcelain"], project)
+    assert status.returncode == 0, status.stderr
+    assert status.stdout == "", f"uncommitted after the post-copy task:\n{status.stdout}"
+    tracked = run(["git", "ls-files"], project).stdout.split()
+    assert ("uv.lock" in tracked) is can_lock(ANSWER_SETS[answer_set])
