@@ -11,8 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # Generous: a cold `uv lock` resolves the docs and dev tools, but a dead network must not hang.
 LOCK_TIMEOUT = 180

@@ -5,15 +5,21 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.answer_sets import ANSWER_SETS
 from tests.doubles.simple_index import SimpleIndex
 from tests.machine import path_with_interpreters
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytest_copie.plugin import Copie
+
+pytest_plugins = ["tests.doubles.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,12 +69,11 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def render(copie: Any, answer_set: str, **extra: Any) -> Path:
+def render(copie: Copie, answer_set: str, **extra: object) -> Path:
     """Render one named answer set with pytest-copie and return the project; raise if it failed."""
     answers = {**ANSWER_SETS[answer_set], **extra}
     result = copie.copy(extra_answers=answers)
-    if result.exit_code != 0 or result.exception is not None:
+    if result.exit_code != 0 or result.exception is not None or result.project_dir is None:
         msg = f"render of {answer_set!r} failed: {result.exception!r}"
         raise AssertionError(msg) from result.exception
-    project: Path = result.project_dir
-    return project
+    return result.project_dir

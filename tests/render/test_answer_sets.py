@@ -6,17 +6,21 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
+import tomllib
 import yaml
 
 from tests.answer_sets import ANSWER_SETS
 from tests.conftest import render
 from tests.render.file_sets import can_lock, expected_files
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytest_copie.plugin import Copie
 
 BIN = Path(sys.executable).parent
 # `${{ }}` is GitHub Actions' own syntax; any other `{{` or `{%` is a Jinja leftover.
@@ -33,7 +37,7 @@ MkDocsLoader.add_multi_constructor(
 
 
 @pytest.fixture(scope="session")
-def projects(copie_session: Any) -> dict[str, Path]:
+def projects(copie_session: Copie) -> dict[str, Path]:
     """Each answer set rendered once for the session, tasks included, as `copier copy` does."""
     return {name: render(copie_session, name) for name in ANSWER_SETS}
 
@@ -83,7 +87,8 @@ def test_renders_are_tidy(projects: dict[str, Path], answer_set: str) -> None:
         text = path.read_text(encoding="utf-8")
         if not text:  # a marker file such as py.typed
             continue
-        assert text.endswith("\n") and not text.endswith("\n\n"), f"{name}: final newline"
+        assert text.endswith("\n"), f"{name}: no final newline"
+        assert not text.endswith("\n\n"), f"{name}: blank lines at the end"
         assert not text.startswith("\n"), f"{name}: starts with a blank line"
         for number, line in enumerate(text.splitlines(), 1):
             assert line == line.rstrip(), f"{name}:{number}: trailing white space"

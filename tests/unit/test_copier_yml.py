@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 from copier._main import Worker
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG: dict[str, Any] = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
@@ -61,13 +64,16 @@ DECLARATIVE: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
 
 
 @pytest.fixture(scope="module")
-def jinja_env(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def jinja_env(tmp_path_factory: pytest.TempPathFactory) -> Environment:
     """Copier's own Jinja environment for this template, extensions included."""
     dst = tmp_path_factory.mktemp("dst")
-    return Worker(src_path=str(ROOT), dst_path=str(dst), unsafe=True, defaults=True).jinja_env
+    env: Environment = Worker(
+        src_path=str(ROOT), dst_path=dst, unsafe=True, defaults=True
+    ).jinja_env
+    return env
 
 
-def validate(env: Any, question: str, answer: str) -> str:
+def validate(env: Environment, question: str, answer: str) -> str:
     rendered: str = env.from_string(QUESTIONS[question]["validator"]).render({question: answer})
     return " ".join(rendered.split())
 
@@ -98,7 +104,7 @@ def test_every_declarative_validator_is_covered_here() -> None:
 @pytest.mark.parametrize(
     ("question", "answer"), [(q, a) for q, (good, _) in DECLARATIVE.items() for a in good]
 )
-def test_validator_accepts(jinja_env: Any, question: str, answer: str) -> None:
+def test_validator_accepts(jinja_env: Environment, question: str, answer: str) -> None:
     assert validate(jinja_env, question, answer) == ""
 
 
@@ -107,7 +113,7 @@ def test_validator_accepts(jinja_env: Any, question: str, answer: str) -> None:
     [(q, a, w) for q, (_, bad) in DECLARATIVE.items() for a, w in bad],
 )
 def test_validator_refuses_with_the_rule_and_an_example(
-    jinja_env: Any, question: str, answer: str, words: str
+    jinja_env: Environment, question: str, answer: str, words: str
 ) -> None:
     message = validate(jinja_env, question, answer)
     assert message.startswith(f"{question}: ")
@@ -119,7 +125,7 @@ def test_computed_facts_are_hidden_and_named() -> None:
     assert set(COMPUTED) >= {"index_url", "publish_url", "python_versions", "license_expression"}
 
 
-def test_index_urls_are_derived_from_the_answers(jinja_env: Any) -> None:
+def test_index_urls_are_derived_from_the_answers(jinja_env: Environment) -> None:
     answers = {
         "codeartifact_domain": "acme",
         "aws_account_id": "123456789012",
@@ -138,7 +144,7 @@ def test_index_urls_are_derived_from_the_answers(jinja_env: Any) -> None:
     [("3.10", ["3.10", "3.11", "3.12", "3.13", "3.14"]), ("3.14", ["3.14"])],
 )
 def test_python_versions_run_from_the_minimum_to_the_newest(
-    jinja_env: Any, minimum: str, expected: list[str]
+    jinja_env: Environment, minimum: str, expected: list[str]
 ) -> None:
     rendered = jinja_env.from_string(COMPUTED["python_versions"]["default"]).render(
         python_min=minimum

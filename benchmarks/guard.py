@@ -1,0 +1,114 @@
+"""The name guard's added time on `copier copy`: lookups answered in 50 ms, and a silent upstream.
+
+`measure(rounds)` returns rows for the lead's table (benchmarks/bench.py); run this file alone
+(`uv run python -m benchmarks.guard`) for just these rows.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from benchmarks.table import print_table
+from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
+from tests.doubles.simple_index import SimpleIndex
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+COPIER = str(Path(sys.executable).parent / "copier")
+LATENCY = 0.05  # each double answers after 50 ms, like a nearby index and AWS region
+SILENT_TIMEOUT = 1.0  # NAME_GUARD_TIMEOUT for the silent-upstream case
+
+
+@contextmanager
+def _environment(**changes: str) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.update(changes)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _copy(dst: Path) -> float:
+    """Seconds one `copier copy --defaults` takes (render only, tasks skipped)."""
+    started = time.perf_counter()
+    subprocess.run(
+        [COPIER, "copy", "--trust", "--defaults", "--quiet", "--skip-tasks", str(ROOT), str(dst)],
+        check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def _median_copy(work: Path, label: str, rounds: int) -> float:
+    return statistics.median(_copy(work / f"{label}{i}" / "acme-widgets") for i in range(rounds))
+
+
+def measure(rounds: int = 5) -> list[tuple[str, str, str]]:
+    """Rows (what, median, target): the guard's added time per case, against lookups off."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        with _environment(NAME_GUARD_OFFLINE="1", NAME_GUARD_AWS="none"):
+            _copy(work / "warm-up" / "acme-widgets")
+            baseline = _median_copy(work, "off", rounds)
+        fake = FakeCodeArtifact(work / "aws-state.json")
+        fake.update(latency=LATENCY)
+        bin_dir = fake.install(work / "bin").parent
+        with SimpleIndex.running(projects={"requests": ["2.32.3"]}, latency=LATENCY) as upstream:
+            env = {
+                "NAME_GUARD_OFFLINE": "0",
+                "NAME_GUARD_AWS": "cli",
+                "NAME_GUARD_UPSTREAM_URL": upstream.url,
+                "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+                STATE_ENV: str(fake.state_file),
+            }
+            with _environment(**env):
+                answered = _median_copy(work, "answered", rounds)
+            asked = len(upstream.requests), len(fake.calls)
+        with SimpleIndex.running(latency=30.0) as silent:
+            env = {
+                "NAME_GUARD_OFFLINE": "0",
+                "NAME_GUARD_AWS": "none",
+                "NAME_GUARD_UPSTREAM_URL": silent.url,
+                "NAME_GUARD_TIMEOUT": str(SILENT_TIMEOUT),
+            }
+            with _environment(**env):
+                unanswered = _median_copy(work, "silent", rounds)
+    expected = (rounds, rounds)
+    note = "" if asked == expected else f" (asked {asked}, expected {expected})"
+    return [
+        ("copier copy, name guard off (baseline)", f"{baseline:6.2f} s", "-"),
+        (
+            "name guard added, both lookups 50 ms" + note,
+            f"{answered - baseline:6.2f} s",
+            "≤ 0.3 s",
+        ),
+        (
+            f"name guard added, upstream silent ({SILENT_TIMEOUT:g} s timeout)",
+            f"{unanswered - baseline:6.2f} s",
+            f"≤ {SILENT_TIMEOUT:g} s + 0.2 s",
+        ),
+    ]
+
+
+def main() -> int:
+    """Print the guard's rows as a small table."""
+    rows = measure()
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

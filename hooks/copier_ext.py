@@ -1,0 +1,423 @@
+"""Copier adapter: the name guard's Jinja filters and globals, and how copier shows its verdicts.
+
+The guard itself is hooks/name_guard (pure rules, verdicts, one I/O module). This file only
+decides *when* to run which part, from the few things copier lets a validator see.
+"""
+
+# ruff: noqa: INP001 - copier loads this file by path; hooks/ is a directory, not a package
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import hashlib
+import importlib
+import inspect
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, pass_context
+from jinja2.ext import Extension
+
+# copier-template-extensions executes this one file on its own (as a module of its package), so
+# the guard package beside it is importable only with this directory on sys.path.
+_HOOKS = Path(__file__).resolve().parent
+
+
+def _fingerprint(package: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _use_this_guard() -> None:
+    # `copier update` loads the old and the new template in one process, each from its own
+    # temporary clone (deleted when its render is done). A `name_guard` with other code (the old
+    # version) is dropped so each version runs its own; one with the same code is kept, and with
+    # it what this run learnt (the name the updated project owns: see _owned).
+    mine = _fingerprint(_HOOKS / "name_guard")
+    loaded = sys.modules.get("name_guard")
+    if loaded is not None:
+        where = Path(loaded.__file__ or "").resolve().parent
+        theirs = getattr(loaded, "_copier_fingerprint", None)
+        if theirs is None and where.is_dir():
+            theirs = _fingerprint(where)
+        if theirs == mine:
+            loaded._copier_fingerprint = mine  # type: ignore[attr-defined]  # noqa: SLF001
+            return
+        for module in [m for m in sys.modules if m == "name_guard" or m.startswith("name_guard.")]:
+            del sys.modules[module]
+    if str(_HOOKS) in sys.path:
+        sys.path.remove(str(_HOOKS))
+    sys.path.insert(0, str(_HOOKS))
+    package = importlib.import_module("name_guard")
+    package._copier_fingerprint = mine  # type: ignore[attr-defined]  # noqa: SLF001
+
+
+_use_this_guard()
+
+from name_guard import api, names  # noqa: E402 - needs the sys.path entry above
+from name_guard.guard import syntax_verdict  # noqa: E402
+from name_guard.settings import Settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from jinja2.runtime import Context
+    from name_guard.session import Session
+
+_ANSWERS = (
+    "codeartifact_domain",
+    "aws_account_id",
+    "aws_region",
+    "codeartifact_repository",
+    "aws_profile",
+    "name_prefix",
+    "name_check_strict",
+)
+_VALIDATION_ERROR = re.compile(r"^Validation error for question '[^']+': (.*)$", re.DOTALL)
+
+
+# --- Where a validator runs ----------------------------------------------------------------------
+#
+# Copier runs a validator (1) on every keystroke in the prompt (prompt_toolkit validates while
+# typing), (2) when Enter is pressed, (3) on the default value before the prompt is drawn, and
+# (4) once per answer given by --data or --defaults. Only (2) and (4) may ask the network: (1)
+# would fire a request per keystroke, and refusing in (3) would end the session before the user
+# could type another name.
+
+
+def _prompt_state() -> tuple[str, Any]:
+    """Return ("typing", buffer), ("enter", buffer) inside a prompt, else ("outside", None)."""
+    try:
+        from prompt_toolkit.application.current import get_app_or_none  # noqa: PLC0415 - prompts only
+        from prompt_toolkit.buffer import Buffer  # noqa: PLC0415 - prompts only
+    except ImportError:
+        return "outside", None
+    app = get_app_or_none()
+    if app is None or not app.is_running:
+        return "outside", None
+    # Validation while typing runs in Buffer._validate_async; Enter calls Buffer.validate. Match
+    # the code object itself, not a name: if prompt_toolkit renames it, this falls back to the
+    # full check per keystroke (slow, but never a name let through unchecked).
+    typing_code = getattr(getattr(Buffer, "_validate_async", None), "__code__", None)
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code is typing_code:
+            return "typing", frame.f_locals.get("self")
+        frame = frame.f_back
+    return "enter", app.current_buffer
+
+
+def _revalidate_on_enter(buffer: Any) -> None:  # noqa: ANN401 - a prompt_toolkit Buffer
+    """Make Enter validate again after this keystroke's check passed.
+
+    prompt_toolkit records the outcome of validation while typing and, on Enter, reuses it
+    instead of calling the validator (Buffer.validate returns early unless the state is
+    UNKNOWN). The keystroke check skipped the network, so once this outcome is recorded, set the
+    state back to UNKNOWN: Enter then runs the full check and shows its verdict at the prompt.
+    """
+    from prompt_toolkit.buffer import ValidationState  # noqa: PLC0415 - prompts only
+
+    text = buffer.text
+
+    def reset() -> None:
+        if buffer.text == text and buffer.validation_state == ValidationState.VALID:
+            buffer.validation_state = ValidationState.UNKNOWN
+
+    asyncio.get_running_loop().call_soon(reset)
+
+
+def _show_above_prompt(text: str) -> None:
+    """Print `text` above the running prompt, which then redraws below it."""
+    from prompt_toolkit.application import run_in_terminal  # noqa: PLC0415 - prompts only
+
+    def show() -> None:
+        sys.stderr.write(f"\n{text}\n")
+        sys.stderr.flush()
+
+    run_in_terminal(show)
+
+
+def _batch(ctx: Context, var: str) -> bool:
+    """Whether copier answers `var` without a prompt (--defaults, --data, no terminal)."""
+    conf = ctx.get("_copier_conf")
+    if not isinstance(conf, Mapping):
+        return True
+    data = conf.get("data") or {}
+    return bool(conf.get("defaults")) or var in data or not sys.stdin.isatty()
+
+
+def _where(ctx: Context, var: str) -> tuple[str, Any]:
+    """Return "batch", "typing", "enter" or "default" (a default checked before its prompt)."""
+    if _batch(ctx, var):
+        return "batch", None
+    state, buffer = _prompt_state()
+    return ("default", None) if state == "outside" else (state, buffer)
+
+
+# --- Warnings ------------------------------------------------------------------------------------
+
+
+def _session() -> Session:
+    # Looked up at each call: after a version switch (see the top) the current module is not the
+    # one an earlier excepthook or atexit handler was defined with.
+    from name_guard.session import SESSION  # noqa: PLC0415 - see above
+
+    return SESSION
+
+
+def _flush() -> None:
+    """Print the warnings that waited for a prompt to close (never while one is on screen)."""
+    if _prompt_state()[0] != "outside":
+        return
+    session = _session()
+    with session.lock:
+        pending, session.pending[:] = list(session.pending), []
+    for text in pending:
+        sys.stderr.write(f"warning: {text}\n")
+    if pending:
+        sys.stderr.flush()
+
+
+def _warn(text: str, *, in_prompt: bool) -> None:
+    """Show a warning once; inside a prompt, after it closes (output would garble its screen)."""
+    session = _session()
+    with session.lock:
+        if text in session.shown:
+            return
+        session.shown.add(text)
+        session.pending.append(text)
+    if not in_prompt:
+        _flush()
+
+
+# --- Update of an existing project ---------------------------------------------------------------
+
+
+def _recorded_name(answers_file: Path) -> str:
+    """Return the package_name recorded in a project's answers file, or ""."""
+    try:
+        text = answers_file.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    match = re.search(r"^package_name:\s*(['\"]?)(.+?)\1\s*$", text, re.MULTILINE)
+    return match.group(2) if match else ""
+
+
+def _owned(ctx: Context, name: str) -> bool:
+    """Whether `name` is the package of the project being updated: never refused then.
+
+    `copier update` renders three times: the old template replayed with the recorded answers
+    (their data carries `_commit`), the real project (its answers file records the name), and
+    the new template with the final answers; the first two prove ownership for the third.
+    """
+    norm = names.normalise_name(name)
+    session = _session()
+    if norm in session.owned:
+        return True
+    conf = ctx.get("_copier_conf")
+    if not isinstance(conf, Mapping):
+        return False
+    data = conf.get("data") or {}
+    replayed = "_commit" in data and names.same_name(str(data.get("package_name", "")), name)
+    dst, answers = conf.get("dst_path"), conf.get("answers_file")
+    recorded = _recorded_name(Path(str(dst)) / str(answers)) if dst and answers else ""
+    if replayed or (recorded and names.same_name(recorded, name)):
+        with session.lock:
+            session.owned.add(norm)
+        return True
+    return False
+
+
+# --- Filters and globals -------------------------------------------------------------------------
+
+
+def _settings(ctx: Context, **override: str) -> Settings:
+    # The answers name the repository and the policy; from the environment only the guard's own
+    # NAME_GUARD_* settings apply (a CODEARTIFACT_* left over from another project must not).
+    env = {k: v for k, v in os.environ.items() if k.startswith("NAME_GUARD_")}
+    answers: dict[str, str | bool] = {}
+    for key in _ANSWERS:
+        value = override.get(key, ctx.get(key))
+        if isinstance(value, (str, bool)):
+            answers[key] = value
+    return Settings.from_env(env, **answers)
+
+
+@pass_context
+def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome per place
+    """Validate package_name: "" when it may be used, else the message copier shows."""
+    where, buffer = _where(ctx, "package_name")
+    _flush()
+    if where == "default":
+        return ""  # the prompt that follows checks it
+    settings = _settings(ctx)
+    first = syntax_verdict(name, settings.policy)
+    if not first.ok:
+        return f"package_name: {first.message}"
+    if _owned(ctx, name):
+        return ""
+    key = (name, settings)
+    verdicts = _session().verdicts
+    if where == "typing":
+        known = verdicts.get(key)
+        if known is not None and not known.ok:
+            return f"package_name: {known.summary} (details above)"
+        _revalidate_on_enter(buffer)
+        return ""
+    verdict = verdicts.get(key)
+    if verdict is None:
+        verdict = api.check_name(name, settings, new_package=True)
+        verdicts[key] = verdict
+    if verdict.ok:
+        for warning in verdict.warnings:
+            _warn(f"package_name: {warning}", in_prompt=where == "enter")
+        return ""
+    if where == "enter":
+        # The prompt's error toolbar is one line, cut at the terminal's width: print the whole
+        # verdict above the prompt and keep the toolbar short.
+        _show_above_prompt(f"package_name: {verdict.message}")
+        return f"package_name: {verdict.summary} (details above): type another name"
+    return f"package_name: {verdict.message}"
+
+
+@pass_context
+def import_name_problem(ctx: Context, name: str) -> str:
+    """Validate import_name: a non-keyword identifier that shadows no standard-library module."""
+    where, _ = _where(ctx, "import_name")
+    _flush()
+    if where == "default":
+        return ""
+    problem = names.import_name_problem(name)
+    return f"import_name: {problem}" if problem else ""
+
+
+@pass_context
+def cli_name_problem(ctx: Context, name: str) -> str:
+    """Validate cli_name; a command already on PATH is a warning, not a refusal."""
+    where, _ = _where(ctx, "cli_name")
+    _flush()
+    if where == "default":
+        return ""
+    problem = names.cli_name_problem(name)
+    if problem:
+        return f"cli_name: {problem}"
+    if where != "typing":
+        warning = names.cli_name_warning(name, shutil.which)
+        if warning:
+            _warn(f"cli_name: {warning}", in_prompt=where == "enter")
+    return ""
+
+
+@pass_context
+def prefix_problem(ctx: Context, prefix: str) -> str:
+    """Validate name_prefix against NAME_GUARD_PREFIX, the organisation's own."""
+    where, _ = _where(ctx, "name_prefix")
+    if where == "default":
+        return ""
+    required = os.environ.get("NAME_GUARD_PREFIX", "").strip()
+    problem = names.prefix_problem(prefix, required)
+    return f"name_prefix: {problem}" if problem else ""
+
+
+def normalise(name: str) -> str:
+    """Filter: the PEP 503 normalised name ("Acme_Utils" -> "acme-utils")."""
+    _flush()
+    return names.normalise_name(str(name))
+
+
+def import_name(name: str) -> str:
+    """Filter: an import name derived from a distribution name ("acme-utils" -> "acme_utils")."""
+    _flush()
+    return names.derive_import_name(str(name))
+
+
+def git_config(key: str) -> str:
+    """Global: a value from the user's git configuration, or "" (used for author defaults)."""
+    _flush()
+    try:
+        done = subprocess.run(  # noqa: S603 - fixed arguments plus a key from copier.yml
+            ["git", "config", "--get", key],  # noqa: S607 - git from PATH, as the user runs it
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=2,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip()
+
+
+# --- A refused --data / --defaults answer ends copier with its message, not a traceback -----------
+
+
+def _excepthook(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    """Print a refused answer's message alone; hand anything else to the previous hook."""
+    text = str(exc)
+    match = _VALIDATION_ERROR.match(text)
+    if not issubclass(exc_type, (ValueError, TypeError)) or not (match or _raised_while_asking(tb)):
+        _PREVIOUS_HOOK[0](exc_type, exc, tb)
+        return
+    _flush()
+    # A validator's message names its question; copier's own ("Invalid choice for 'x': ...",
+    # 'Question "x" is required', a value of the wrong type) are shown as they are.
+    sys.stderr.write((match.group(1) if match else text).strip() + "\n")
+    sys.stderr.flush()
+
+
+def _raised_while_asking(tb: TracebackType | None) -> bool:
+    """Whether the error comes from copier parsing or validating the answers."""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "_ask" and f"{os.sep}copier{os.sep}" in code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+_PREVIOUS_HOOK: list[Any] = [sys.excepthook]
+
+
+def _install_excepthook() -> None:
+    # With --data/--defaults copier lets a validator's ValueError escape its CLI as a traceback.
+    # Validators run before anything is rendered, so no project directory exists: printing the
+    # message is all that is left to do, and Python still exits with 1.
+    current = sys.excepthook
+    if getattr(current, "_name_guard", False):
+        return
+    _PREVIOUS_HOOK[0] = current
+    _excepthook._name_guard = True  # type: ignore[attr-defined]  # noqa: SLF001 - our own marker
+    sys.excepthook = _excepthook
+
+
+class NameGuardExtension(Extension):
+    """Register the guard's filters and globals, used by copier.yml and the template."""
+
+    def __init__(self, environment: Environment) -> None:
+        """Register everything on `environment` and install the excepthook once per process."""
+        super().__init__(environment)
+        environment.filters["normalise"] = normalise
+        environment.filters["import_name"] = import_name
+        environment.globals.update(
+            name_guard=name_guard,
+            import_name_problem=import_name_problem,
+            cli_name_problem=cli_name_problem,
+            prefix_problem=prefix_problem,
+            git_config=git_config,
+        )
+        _install_excepthook()
+        session = _session()
+        if not session.flush_at_exit:
+            # Warnings still waiting when the last prompt closes are printed on the way out.
+            session.flush_at_exit = True
+            atexit.register(_flush)

@@ -1,0 +1,154 @@
+"""The guard's entry points: a name or a release checked against both places, and protection."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Protocol
+
+from . import lookups
+from .guard import RepositoryFinding, Status, UpstreamFinding, Verdict, assess, syntax_verdict
+from .names import candidate_names
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+MAX_SUGGESTIONS = 3
+
+
+class Lookups(Protocol):
+    """Where findings come from: the network by default, a dict in unit tests."""
+
+    def upstream(self, name: str) -> UpstreamFinding:
+        """Return the public index's finding."""
+        ...
+
+    def repository(self, name: str, version: str) -> RepositoryFinding:
+        """Return the CodeArtifact repository's finding."""
+        ...
+
+
+@dataclass(frozen=True)
+class NetworkLookups:
+    """The real lookups (lookups.py): bounded, concurrent, cached per name."""
+
+    settings: Settings
+
+    def upstream(self, name: str) -> UpstreamFinding:
+        """Ask the public index."""
+        return lookups.lookup_upstream(name, self.settings)
+
+    def repository(self, name: str, version: str) -> RepositoryFinding:
+        """Ask CodeArtifact's control plane."""
+        return lookups.lookup_repository(name, self.settings, version)
+
+
+def _both(
+    name: str, version: str, source: Lookups, timeout: float
+) -> tuple[UpstreamFinding, RepositoryFinding]:
+    calls: dict[str, Callable[[], UpstreamFinding | RepositoryFinding]] = {
+        "upstream": lambda: source.upstream(name),
+        "repository": lambda: source.repository(name, version),
+    }
+    # The lookups bound themselves; this outer bound only guards against one that does not.
+    found = lookups.run_bounded(calls, timeout + 0.5)
+    upstream, repository = found["upstream"], found["repository"]
+    late = f"no answer within {timeout:g} s"
+    if not isinstance(upstream, UpstreamFinding):
+        upstream = UpstreamFinding(Status.UNKNOWN, reason=late)
+    if not isinstance(repository, RepositoryFinding):
+        repository = RepositoryFinding(Status.UNKNOWN, reason=late)
+    return upstream, repository
+
+
+def free_alternatives(name: str, settings: Settings, source: Lookups) -> list[str]:
+    """Up to three alternatives to `name` that pass the policy and are free in both places."""
+    candidates = candidate_names(name, settings.policy, org=settings.codeartifact.domain)
+    calls = {c: (lambda c=c: _both(c, "", source, settings.timeout)) for c in candidates}
+    found = lookups.run_bounded(calls, settings.timeout + 0.5)
+    free = [
+        candidate
+        for candidate, result in found.items()
+        if result is not None
+        and result[0].status is Status.FREE
+        and result[1].status is not Status.TAKEN
+    ]
+    return free[:MAX_SUGGESTIONS]
+
+
+def check_name(  # noqa: PLR0913 - keyword-only options of one public call
+    name: str,
+    settings: Settings | None = None,
+    *,
+    new_package: bool = False,
+    version: str = "",
+    allow_in_repository: bool = False,
+    source: Lookups | None = None,
+) -> Verdict:
+    """Check `name` (and `version`): syntax and policy first, then both lookups, concurrently.
+
+    new_package=True is `copier copy`: the name must not exist in the CodeArtifact repository
+    either. Otherwise the repository is expected to hold it (the project's own package).
+    """
+    settings = Settings.from_env(os.environ) if settings is None else settings
+    first = syntax_verdict(name, settings.policy)
+    if not first.ok:
+        return first
+    source = NetworkLookups(settings) if source is None else source
+    upstream, repository = _both(name, version, source, settings.timeout)
+    judge = partial(
+        assess,
+        name,
+        policy=settings.policy,
+        upstream=upstream,
+        repository=repository,
+        new_package=new_package,
+        strict=settings.strict,
+        version=version,
+        allow_in_repository=allow_in_repository,
+    )
+    verdict = judge()
+    if verdict.ok or not new_package or Status.TAKEN not in (upstream.status, repository.status):
+        return verdict
+    # Only a new name that is taken gets suggestions: they cost lookups of their own.
+    return judge(suggestions=free_alternatives(name, settings, source))
+
+
+def check_release(
+    name: str,
+    version: str,
+    settings: Settings | None = None,
+    *,
+    allow_in_repository: bool = False,
+    source: Lookups | None = None,
+) -> Verdict:
+    """Check that `version` of the project's own package `name` may be published.
+
+    Refused: the version (or, unprotected, the name) exists on the public index; the version
+    exists in the repository; the repository blocks direct publishing. With
+    allow_in_repository=True the version already being in the repository is accepted, as long
+    as it was published there and not ingested from the upstream: a publish script whose upload
+    skips identical files (`uv publish` with a check URL) can then be re-run after a partial
+    upload.
+    """
+    return check_name(
+        name,
+        settings,
+        new_package=False,
+        version=version,
+        allow_in_repository=allow_in_repository,
+        source=source,
+    )
+
+
+def protect_name(
+    name: str, settings: Settings | None = None, plane: lookups.ControlPlane | None = None
+) -> lookups.Protection:
+    """Block the public upstream for `name` in the repository: publish=ALLOW, upstream=BLOCK."""
+    settings = Settings.from_env(os.environ) if settings is None else settings
+    first = syntax_verdict(name, settings.policy)
+    if not first.ok:
+        return lookups.Protection(ok=False, message=first.message)
+    return lookups.set_origin_controls(name, settings, plane)

@@ -1,0 +1,413 @@
+"""CodeArtifact's control plane for tests: a fake `aws` executable, and botocore Stubber helpers.
+
+moto has no CodeArtifact backend, so this module follows AWS's documented requests, responses
+and errors for the operations our code uses. The fake `aws` keeps its state in a JSON file (path
+in FAKE_AWS_STATE), so a test can seed it, run real programs that call `aws`, and read back
+every call they made. Tokens are never recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import stat
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+STATE_ENV = "FAKE_AWS_STATE"
+DEFAULT_TOKEN = "fake-codeartifact-token-0123456789abcdef"  # noqa: S105 - a test double's token
+# Exit codes of AWS CLI v2: 253 configuration or credentials, 254 a service error.
+EXIT_CONFIG = 253
+EXIT_SERVICE = 254
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class FakeCodeArtifact:
+    """One domain and repository, its packages, and the AWS CLI that reaches them."""
+
+    def __init__(  # noqa: PLR0913 - the repository's coordinates, all keyword-only
+        self,
+        state_file: Path,
+        *,
+        domain: str = "acme",
+        domain_owner: str = "123456789012",
+        region: str = "eu-west-1",
+        repository: str = "python",
+        endpoint: str = "",
+    ) -> None:
+        self.state_file = state_file
+        self._write(
+            {
+                "domain": domain,
+                "domain_owner": domain_owner,
+                "region": region,
+                "repository": repository,
+                "endpoint": endpoint,
+                "token": DEFAULT_TOKEN,
+                "token_expiration": (_now() + dt.timedelta(hours=12)).isoformat(),
+                "credentials": True,
+                "profiles": None,  # None: any profile exists; else the list that does
+                "latency": 0.0,
+                "packages": {},
+                "errors": {},
+                "calls": [],
+            }
+        )
+
+    # --- State ---------------------------------------------------------------------------------
+
+    def _read(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
+        return data
+
+    def _write(self, state: dict[str, Any]) -> None:
+        self.state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+
+    def update(self, **changes: Any) -> None:  # noqa: ANN401 - JSON values
+        """Change top-level state: token, token_expiration, credentials, profiles, latency..."""
+        state = self._read()
+        state.update(changes)
+        self._write(state)
+
+    def add_package(
+        self,
+        name: str,
+        versions: list[str] | None = None,
+        *,
+        publish: str = "ALLOW",
+        upstream: str = "BLOCK",
+        external: bool = False,
+    ) -> None:
+        """Put a package in the repository; external=True: its versions came from the upstream."""
+        state = self._read()
+        origin = "EXTERNAL" if external else "INTERNAL"
+        package = state["packages"].setdefault(
+            _normalise(name), {"origin": {"publish": publish, "upstream": upstream}, "versions": {}}
+        )
+        package["origin"] = {"publish": publish, "upstream": upstream}
+        for version in versions or []:
+            package["versions"][version] = {"status": "Published", "origin": origin}
+        self._write(state)
+
+    def fail(self, operation: str, code: str, message: str = "") -> None:
+        """Make every call of `operation` (e.g. "DescribePackage") fail with error `code`."""
+        state = self._read()
+        state["errors"][operation] = {"code": code, "message": message or f"{code} (forced)"}
+        self._write(state)
+
+    def package(self, name: str) -> dict[str, Any] | None:
+        """A package's state, or None."""
+        found: dict[str, Any] | None = self._read()["packages"].get(_normalise(name))
+        return found
+
+    @property
+    def calls(self) -> list[dict[str, Any]]:
+        """Every call the fake `aws` answered: operation and arguments."""
+        calls: list[dict[str, Any]] = self._read()["calls"]
+        return calls
+
+    def operations(self) -> list[str]:
+        """The operation names called, in order."""
+        return [call["operation"] for call in self.calls]
+
+    # --- The executable ------------------------------------------------------------------------
+
+    def install(self, bin_dir: Path) -> Path:
+        """Write an executable `aws` into `bin_dir` that serves this state; return its path."""
+        bin_dir.mkdir(parents=True, exist_ok=True)
+        aws = bin_dir / "aws"
+        aws.write_text(
+            f"#!{sys.executable}\n"
+            "import sys\n"
+            f"sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})\n"
+            "import codeartifact\n"
+            "sys.exit(codeartifact.cli_main(sys.argv[1:]))\n",
+            encoding="utf-8",
+        )
+        aws.chmod(aws.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        return aws
+
+    def env(self) -> dict[str, str]:
+        """The environment variables the fake `aws` needs."""
+        return {STATE_ENV: str(self.state_file)}
+
+
+def _normalise(name: str) -> str:
+    import re  # noqa: PLC0415 - keep the fake `aws` start-up small
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+# --- The fake `aws` command line (runs in its own process) -------------------------------------
+
+_OPERATIONS = {
+    "get-authorization-token": "GetAuthorizationToken",
+    "get-repository-endpoint": "GetRepositoryEndpoint",
+    "describe-package": "DescribePackage",
+    "list-package-versions": "ListPackageVersions",
+    "describe-package-version": "DescribePackageVersion",
+    "put-package-origin-configuration": "PutPackageOriginConfiguration",
+}
+_FLAGS_WITHOUT_VALUE = {"--no-paginate", "--debug", "--no-cli-pager"}
+
+
+class _CliError(Exception):
+    def __init__(self, code: int, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.text = text
+
+
+def _fail(code: str, operation: str, message: str) -> NoReturn:
+    text = f"\nAn error occurred ({code}) when calling the {operation} operation: {message}\n"
+    raise _CliError(EXIT_SERVICE, text)
+
+
+def _parse(argv: list[str]) -> tuple[str, dict[str, str]]:
+    if len(argv) < 2 or argv[0] != "codeartifact" or argv[1] not in _OPERATIONS:
+        raise _CliError(252, f"aws: error: argument operation: invalid choice: {argv[:2]}\n")
+    options: dict[str, str] = {}
+    rest = argv[2:]
+    while rest:
+        flag = rest.pop(0)
+        if flag in _FLAGS_WITHOUT_VALUE:
+            options[flag[2:]] = "true"
+        elif flag.startswith("--") and rest:
+            options[flag[2:]] = rest.pop(0)
+        else:
+            raise _CliError(252, f"aws: error: unrecognized arguments: {flag}\n")
+    return argv[1], options
+
+
+@contextlib.contextmanager
+def _locked(state_file: Path) -> Iterator[None]:
+    import fcntl  # noqa: PLC0415 - POSIX only, like the executable itself
+
+    with Path(f"{state_file}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _check_target(state: dict[str, Any], operation: str, options: dict[str, str]) -> None:
+    profiles = state["profiles"]
+    if profiles is not None and "profile" in options and options["profile"] not in profiles:
+        text = f"\nThe config profile ({options['profile']}) could not be found\n"
+        raise _CliError(255, text)
+    if not state["credentials"]:
+        text = (
+            '\nUnable to locate credentials. You can configure credentials by running "aws '
+            'configure".\n'
+        )
+        raise _CliError(EXIT_CONFIG, text)
+    forced = state["errors"].get(operation)
+    if forced:
+        _fail(forced["code"], operation, forced["message"])
+    region = (
+        options.get("region")
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION", "")
+    )
+    if options.get("domain") != state["domain"] or region != state["region"]:
+        message = f"The domain {options.get('domain')} is not found in {region or 'no region'}."
+        _fail("ResourceNotFoundException", operation, message)
+    if options.get("domain-owner", state["domain_owner"]) != state["domain_owner"]:
+        _fail("AccessDeniedException", operation, "Not authorized on this domain.")
+    if "repository" in options and options["repository"] != state["repository"]:
+        message = f"Repository {options['repository']} not found in domain {state['domain']}."
+        _fail("ResourceNotFoundException", operation, message)
+    if "format" in options and options["format"] != "pypi":
+        _fail("ValidationException", operation, "This test double serves pypi.")
+
+
+def _origin(state: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
+    if entry["origin"] == "EXTERNAL":
+        point = {"externalConnectionName": "public:pypi"}
+    else:
+        point = {"repositoryName": state["repository"]}
+    return {"domainEntryPoint": point, "originType": entry["origin"]}
+
+
+def _answer(state: dict[str, Any], operation: str, options: dict[str, str]) -> dict[str, Any]:
+    if operation == "GetAuthorizationToken":
+        return {"authorizationToken": state["token"], "expiration": state["token_expiration"]}
+    if operation == "GetRepositoryEndpoint":
+        return {"repositoryEndpoint": state["endpoint"]}
+    name = options.get("package", "")
+    if name != _normalise(name):
+        # AWS wants the normalised name for pypi packages and finds nothing under another one.
+        _fail("ResourceNotFoundException", operation, f"Package {name} not found.")
+    package = state["packages"].get(name)
+    if operation == "PutPackageOriginConfiguration":
+        restrictions = dict(pair.split("=", 1) for pair in options["restrictions"].split(","))
+        package = state["packages"].setdefault(name, {"origin": {}, "versions": {}})
+        package["origin"] = {
+            "publish": restrictions["publish"],
+            "upstream": restrictions["upstream"],
+        }
+        return {"originConfiguration": {"restrictions": package["origin"]}}
+    if package is None:
+        message = f"Package {name} not found in repository {state['repository']}."
+        _fail("ResourceNotFoundException", operation, message)
+    if operation == "DescribePackage":
+        return {
+            "package": {
+                "format": "pypi",
+                "name": name,
+                "originConfiguration": {"restrictions": package["origin"]},
+            }
+        }
+    if operation == "ListPackageVersions":
+        versions = [
+            {
+                "version": version,
+                "revision": f"rev-{version}",
+                "status": entry["status"],
+                "origin": _origin(state, entry),
+            }
+            for version, entry in package["versions"].items()
+        ]
+        listing: dict[str, Any] = {"format": "pypi", "package": name, "versions": versions}
+        if versions:
+            listing["defaultDisplayVersion"] = versions[-1]["version"]
+        return listing
+    # DescribePackageVersion
+    version = options.get("package-version", "")
+    entry = package["versions"].get(version)
+    if entry is None:
+        message = f"Package version {name} {version} not found."
+        _fail("ResourceNotFoundException", operation, message)
+    return {
+        "packageVersion": {
+            "format": "pypi",
+            "packageName": name,
+            "version": version,
+            "status": entry["status"],
+            "origin": _origin(state, entry),
+        }
+    }
+
+
+def _output(data: dict[str, Any], options: dict[str, str]) -> str:
+    query = options.get("query")
+    if query:
+        value: Any = data.get(query)
+        if options.get("output") == "text":
+            return f"{value}\n"
+        return json.dumps(value) + "\n"
+    return json.dumps(data, indent=4) + "\n"
+
+
+def cli_main(argv: list[str]) -> int:
+    """The fake `aws`: `aws codeartifact <operation> --option value ...`."""
+    import time  # noqa: PLC0415 - only the executable sleeps
+
+    state_file = Path(os.environ[STATE_ENV])
+    try:
+        command, options = _parse(argv)
+        operation = _OPERATIONS[command]
+        with _locked(state_file):
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+            recorded = {k: v for k, v in options.items() if "token" not in k}
+            state["calls"].append({"operation": operation, "args": recorded})
+            state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        if state["latency"]:
+            time.sleep(state["latency"])
+        _check_target(state, operation, options)
+        with _locked(state_file):
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+            data = _answer(state, operation, options)
+            state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    except _CliError as error:
+        sys.stderr.write(error.text)
+        return error.code
+    sys.stdout.write(_output(data, options))
+    return 0
+
+
+# --- botocore Stubber helpers ------------------------------------------------------------------
+
+
+def boto3_client(region: str = "eu-west-1") -> Any:  # noqa: ANN401 - boto3 has no types here
+    """A real `codeartifact` client with dummy credentials: it never signs a real request."""
+    import boto3  # noqa: PLC0415 - only the Stubber tests need it
+
+    return boto3.client(
+        "codeartifact",
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106 - not a secret
+    )
+
+
+@contextmanager
+def stubbed_client(region: str = "eu-west-1") -> Iterator[tuple[Any, Any]]:
+    """A real client and its Stubber, activated; every queued response must be used."""
+    from botocore.stub import Stubber  # noqa: PLC0415
+
+    client = boto3_client(region)
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()
+
+
+def package_params(
+    name: str, *, domain: str = "acme", owner: str = "123456789012", repository: str = "python"
+) -> dict[str, str]:
+    """The parameters our code sends for a package: the normalised name, format pypi."""
+    return {
+        "domain": domain,
+        "domainOwner": owner,
+        "repository": repository,
+        "format": "pypi",
+        "package": _normalise(name),
+    }
+
+
+def describe_package_response(
+    name: str, publish: str = "ALLOW", upstream: str = "BLOCK"
+) -> dict[str, Any]:
+    """DescribePackage's documented response shape."""
+    return {
+        "package": {
+            "format": "pypi",
+            "name": _normalise(name),
+            "originConfiguration": {"restrictions": {"publish": publish, "upstream": upstream}},
+        }
+    }
+
+
+def list_versions_response(
+    name: str, versions: list[str], *, external: bool = False, repository: str = "python"
+) -> dict[str, Any]:
+    """ListPackageVersions' documented response shape."""
+    entry = {"origin": "EXTERNAL" if external else "INTERNAL"}
+    state = {"repository": repository}
+    listing: dict[str, Any] = {
+        "format": "pypi",
+        "package": _normalise(name),
+        "versions": [
+            {
+                "version": v,
+                "revision": f"rev-{v}",
+                "status": "Published",
+                "origin": _origin(state, entry),
+            }
+            for v in versions
+        ],
+    }
+    if versions:
+        listing["defaultDisplayVersion"] = versions[-1]
+    return listing

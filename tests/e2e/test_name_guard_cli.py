@@ -1,0 +1,303 @@
+"""The name guard through the real `copier` CLI, and the generated project's own guard commands."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.e2e.copier_cli import copier as run_copier
+
+if TYPE_CHECKING:
+    from tests.doubles.codeartifact import FakeCodeArtifact
+    from tests.doubles.simple_index import SimpleIndex
+
+pytestmark = pytest.mark.e2e
+
+BIN = Path(sys.executable).parent
+
+
+def copier(template: Path, dst: Path, *data: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    """`copier copy --defaults` as a user runs it (tasks skipped: the guard runs before them)."""
+    args = ["copy", "--trust", "--skip-tasks", "--defaults"]
+    for item in data:
+        args += ["--data", item]
+    started = time.monotonic()
+    done = run_copier(*args, str(template), str(dst), timeout=120)
+    return done, time.monotonic() - started
+
+
+def refused(done: subprocess.CompletedProcess[str], dst: Path) -> str:
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert "Traceback" not in output
+    assert not dst.exists()
+    return output
+
+
+def closed_port_url() -> str:
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/simple/"
+
+
+def test_a_name_taken_upstream_is_refused_and_leaves_nothing(
+    template_repo: Path, tmp_path: Path, upstream: SimpleIndex
+) -> None:
+    dst = tmp_path / "requests"
+    done, _ = copier(template_repo, dst, "package_name=requests")
+    output = refused(done, dst)
+    assert output.startswith("package_name: requests is taken on the public index")
+    assert f"{upstream.url}requests/" in output
+    assert "409 Conflict" in output
+    assert "acme-requests" in output  # a free alternative, checked
+
+
+def test_a_name_taken_only_under_normalisation_is_refused(
+    template_repo: Path, tmp_path: Path, upstream: SimpleIndex
+) -> None:
+    dst = tmp_path / "flask"
+    output = refused(copier(template_repo, dst, "package_name=Flask_SQLAlchemy")[0], dst)
+    assert "Flask_SQLAlchemy (normalised: flask-sqlalchemy) is taken" in output
+    assert upstream.project_requests("flask-sqlalchemy") == ["/simple/flask-sqlalchemy/"]
+
+
+def test_a_free_name_is_rendered(
+    template_repo: Path, tmp_path: Path, upstream: SimpleIndex
+) -> None:
+    dst = tmp_path / "acme-widgets"
+    done, _ = copier(template_repo, dst)
+    assert done.returncode == 0, done.stderr
+    assert 'name = "acme-widgets"' in (dst / "pyproject.toml").read_text()
+    assert upstream.project_requests("acme-widgets") == ["/simple/acme-widgets/"]
+    # CodeArtifact was not asked (NAME_GUARD_AWS=none): the user is told, and how to check later.
+    assert "was not checked in CodeArtifact repository 'python'" in done.stderr
+    assert "make check-name" in done.stderr
+
+
+def test_an_unreachable_upstream_warns_and_goes_on(
+    template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", closed_port_url())
+    dst = tmp_path / "acme-widgets"
+    done, _ = copier(template_repo, dst)
+    assert done.returncode == 0, done.stderr
+    assert "warning: package_name: acme-widgets was not checked on the public index" in done.stderr
+    assert "unreachable" in done.stderr
+    assert dst.is_dir()
+
+
+def test_a_silent_upstream_costs_at_most_the_timeout(
+    template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.doubles.simple_index import SimpleIndex  # noqa: PLC0415
+
+    baseline, _ = copier(template_repo, tmp_path / "warm-up")  # also warms caches
+    assert baseline.returncode == 0, baseline.stderr
+    _, fast = copier(template_repo, tmp_path / "fast")
+    monkeypatch.setenv("NAME_GUARD_TIMEOUT", "1")
+    with SimpleIndex.running(projects={}, latency=10.0) as slow:
+        monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", slow.url)
+        done, elapsed = copier(template_repo, tmp_path / "acme-widgets")
+    assert done.returncode == 0, done.stderr
+    assert "no answer within 1 s" in done.stderr
+    assert elapsed < fast + 2.0
+
+
+def test_strict_refuses_an_upstream_it_cannot_reach(
+    template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", closed_port_url())
+    dst = tmp_path / "acme-widgets"
+    output = refused(copier(template_repo, dst, "name_check_strict=true")[0], dst)
+    assert "was not checked on the public index" in output
+    assert "strict" in output
+
+
+def test_a_name_taken_in_codeartifact_is_refused(
+    template_repo: Path, tmp_path: Path, upstream: SimpleIndex, fake_aws: FakeCodeArtifact
+) -> None:
+    del upstream
+    fake_aws.add_package("acme-widgets", ["1.0.0"], publish="ALLOW", upstream="BLOCK")
+    dst = tmp_path / "acme-widgets"
+    output = refused(copier(template_repo, dst, "package_name=Acme_Widgets")[0], dst)
+    assert "already exists in CodeArtifact repository 'python'" in output
+    assert "1 version, latest 1.0.0" in output
+    assert fake_aws.calls[0]["args"]["package"] == "acme-widgets"
+
+
+def test_a_free_name_in_codeartifact_passes_without_warnings(
+    template_repo: Path, tmp_path: Path, upstream: SimpleIndex, fake_aws: FakeCodeArtifact
+) -> None:
+    del upstream
+    dst = tmp_path / "acme-widgets"
+    done, _ = copier(template_repo, dst)
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr
+    assert fake_aws.operations() == ["DescribePackage"]
+
+
+def test_copier_update_of_the_owning_project_is_never_refused(
+    template_repo: Path, tmp_path: Path, upstream: SimpleIndex, fake_aws: FakeCodeArtifact
+) -> None:
+    del upstream
+    dst = tmp_path / "acme-widgets"
+    done, _ = copier(template_repo, dst)
+    assert done.returncode == 0, done.stderr
+    git = ["git", "-C", str(dst)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "generated"], check=True)
+    fake_aws.add_package("acme-widgets", ["0.1.0"])  # the project published its first version
+    calls_before = len(fake_aws.calls)
+    update = subprocess.run(
+        [str(BIN / "copier"), "update", "--trust", "--skip-tasks", "--defaults"],
+        cwd=dst,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert update.returncode == 0, update.stderr
+    assert "already exists" not in update.stderr
+    assert len(fake_aws.calls) == calls_before  # its own name is not even looked up
+
+
+# --- The generated project's guard: `python -m scripts.name_guard` and `make check-name` --------
+
+
+@pytest.fixture
+def project(template_repo: Path, tmp_path: Path, upstream: SimpleIndex) -> Path:
+    del upstream
+    dst = tmp_path / "acme-widgets"
+    done, _ = copier(template_repo, dst)
+    assert done.returncode == 0, done.stderr
+    assert (dst / "scripts" / "name_guard" / "__main__.py").is_file()
+    assert not (dst / "scripts" / "name_guard").is_symlink()  # copier copied the content
+    return dst
+
+
+PROJECT_ENV = {
+    "CODEARTIFACT_DOMAIN": "acme",
+    "CODEARTIFACT_DOMAIN_OWNER": "123456789012",
+    "CODEARTIFACT_REGION": "eu-west-1",
+    "CODEARTIFACT_REPOSITORY": "python",
+    "CODEARTIFACT_PROFILE": "",
+    "NAME_PREFIX": "",
+    "NAME_CHECK_STRICT": "0",
+}
+
+
+def guard(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The guard the project's Makefile runs, with the Makefile's exported constants."""
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.name_guard", *args],
+        cwd=project,
+        env={**os.environ, **PROJECT_ENV, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_the_projects_guard_checks_the_release_version(
+    project: Path, fake_aws: FakeCodeArtifact
+) -> None:
+    ok = guard(project, "check", "acme-widgets", "--version", "0.1.0")
+    assert ok.returncode == 0, ok.stderr
+    assert "no collision found" in ok.stderr
+    fake_aws.add_package("acme-widgets", ["0.1.0"])
+    again = guard(project, "check", "acme-widgets", "--version", "0.1.0")
+    assert again.returncode == 4
+    assert "Version 0.1.0 of acme-widgets already exists in CodeArtifact" in again.stderr
+    assert "Traceback" not in again.stderr
+    rerun = guard(project, "check", "acme-widgets", "--version", "0.1.0", "--allow-in-repository")
+    assert rerun.returncode == 0, rerun.stderr
+
+
+def test_the_projects_guard_refuses_a_version_on_the_public_index(
+    project: Path, upstream: SimpleIndex, fake_aws: FakeCodeArtifact
+) -> None:
+    del fake_aws
+    upstream.add("acme-widgets", ["0.1.0"])
+    done = guard(project, "check", "acme-widgets", "--version", "0.1.0")
+    assert done.returncode == 4
+    assert "exists on the public index" in done.stderr
+
+
+def test_the_projects_guard_strict_and_unverifiable(project: Path) -> None:
+    done = guard(
+        project,
+        "check",
+        "acme-widgets",
+        NAME_CHECK_STRICT="1",
+        NAME_GUARD_AWS="cli",
+        PATH="/nonexistent",
+    )
+    assert done.returncode == 5, done.stderr
+    assert "aws CLI is not on PATH" in done.stderr
+
+
+def test_the_projects_guard_protects_the_name(project: Path, fake_aws: FakeCodeArtifact) -> None:
+    done = guard(project, "protect", "acme-widgets")
+    assert done.returncode == 0, done.stderr
+    assert "publish=ALLOW, upstream=BLOCK" in done.stderr
+    assert fake_aws.package("acme-widgets") == {
+        "origin": {"publish": "ALLOW", "upstream": "BLOCK"},
+        "versions": {},
+    }
+    fake_aws.fail("PutPackageOriginConfiguration", "AccessDeniedException", "not allowed")
+    denied = guard(project, "protect", "acme-widgets")
+    assert denied.returncode == 6
+    assert "codeartifact:PutPackageOriginConfiguration" in denied.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_check_name_and_protect_name(project: Path, fake_aws: FakeCodeArtifact) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+    check = subprocess.run(
+        ["make", "check-name"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "acme-widgets 0.1.0: no collision found" in check.stderr
+    protect = subprocess.run(
+        ["make", "protect-name"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert protect.returncode == 0, protect.stdout + protect.stderr
+    assert fake_aws.package("acme-widgets") is not None
+    assert [c["operation"] for c in fake_aws.calls][-1] == "PutPackageOriginConfiguration"
+    fake_aws.add_package("acme-widgets", ["0.1.0"])
+    taken = subprocess.run(
+        ["make", "check-name"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert taken.returncode != 0
+    assert "Version 0.1.0 of acme-widgets already exists" in taken.stderr

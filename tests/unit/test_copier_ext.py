@@ -1,0 +1,255 @@
+"""The copier adapter: filters and globals as copier.yml calls them; when the network is asked."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from jinja2 import Environment
+from prompt_toolkit import PromptSession
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.validation import ValidationError, Validator
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import ModuleType
+
+    from prompt_toolkit.document import Document
+
+    from tests.doubles.simple_index import SimpleIndex
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def ext(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    """hooks/copier_ext.py loaded the way copier-template-extensions loads it: by file path."""
+    monkeypatch.setenv("NAME_GUARD_AWS", "none")
+    saved_hook = sys.excepthook
+    spec = importlib.util.spec_from_file_location(
+        "copier_ext_under_test", ROOT / "hooks" / "copier_ext.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    sys.excepthook = saved_hook
+
+
+@pytest.fixture
+def env(ext: ModuleType) -> Environment:
+    return Environment(extensions=[ext.NameGuardExtension])  # noqa: S701 - copier renders text, not HTML
+
+
+def conf(
+    *, defaults: bool = True, data: dict[str, Any] | None = None, dst: Path | None = None
+) -> dict[str, Any]:
+    return {
+        "defaults": defaults,
+        "data": data or {},
+        "dst_path": dst or Path("/nonexistent/acme"),
+        "answers_file": Path(".copier-answers.yml"),
+    }
+
+
+ANSWERS = {
+    "codeartifact_domain": "acme",
+    "aws_account_id": "123456789012",
+    "aws_region": "eu-west-1",
+    "codeartifact_repository": "python",
+    "aws_profile": "",
+    "name_prefix": "",
+    "name_check_strict": False,
+}
+
+
+def validate(env: Environment, name: str, **context: Any) -> str:  # noqa: ANN401
+    """Render package_name's validator from copier.yml with a context like copier's."""
+    context = {**ANSWERS, "_copier_conf": conf(), **context, "package_name": name}
+    return env.from_string("{{ name_guard(package_name) }}").render(context).strip()
+
+
+class FakeTTY:
+    """An interactive stdin, as copier has when it prompts."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_filters(env: Environment) -> None:
+    assert env.from_string("{{ 'Acme_Utils' | normalise }}").render() == "acme-utils"
+    assert env.from_string("{{ 'acme-data.tools' | import_name }}").render() == "acme_data_tools"
+
+
+def test_a_free_name_passes_with_a_warning_for_what_was_not_checked(
+    env: Environment, upstream: SimpleIndex, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert validate(env, "acme-widgets") == ""
+    assert upstream.requests == ["/simple/acme-widgets/"]
+    err = capsys.readouterr().err
+    assert "warning: package_name: acme-widgets was not checked in CodeArtifact" in err
+    assert "NAME_GUARD_AWS=none" in err
+    assert "make check-name" in err
+    assert validate(env, "acme-widgets") == ""
+    assert capsys.readouterr().err == ""  # once per name
+
+
+def test_a_name_taken_upstream_is_refused_in_batch_mode(
+    env: Environment, upstream: SimpleIndex
+) -> None:
+    message = validate(
+        env, "Flask_SQLAlchemy", _copier_conf=conf(data={"package_name": "Flask_SQLAlchemy"})
+    )
+    assert message.startswith(
+        "package_name: Flask_SQLAlchemy (normalised: flask-sqlalchemy) is taken"
+    )
+    assert upstream.url + "flask-sqlalchemy/" in message
+    assert "acme-flask-sqlalchemy" in message  # a suggestion, checked free
+
+
+@pytest.mark.usefixtures("upstream")
+def test_data_equal_to_the_answer_does_not_make_a_copy_an_update(env: Environment) -> None:
+    # On `copier copy --data package_name=requests`, _copier_answers holds the name too.
+    context = {"_copier_answers": {"package_name": "requests"}}
+    assert "is taken" in validate(env, "requests", **context)
+
+
+def test_the_project_being_updated_owns_its_name(
+    env: Environment, upstream: SimpleIndex, tmp_path: Path
+) -> None:
+    (tmp_path / ".copier-answers.yml").write_text("_commit: 1.0.0\npackage_name: Requests\n")
+    assert validate(env, "requests", _copier_conf=conf(dst=tmp_path)) == ""
+    # ... and so does the new template's render in a temporary directory, later in the run.
+    assert validate(env, "requests", _copier_conf=conf(data={"package_name": "requests"})) == ""
+    assert upstream.requests == []
+
+
+def test_the_old_template_replay_owns_its_name(env: Environment, upstream: SimpleIndex) -> None:
+    replay = conf(data={"_commit": "1.0.0", "_src_path": "x", "package_name": "requests"})
+    assert validate(env, "requests", _copier_conf=replay) == ""
+    assert upstream.requests == []
+
+
+def test_syntax_and_policy_are_checked_first(
+    env: Environment, upstream: SimpleIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "PEP 508" in validate(env, "-widgets")
+    assert "prefix 'acme-'" in validate(env, "widgets", name_prefix="acme-")
+    monkeypatch.setenv("NAME_GUARD_DENY", "acme-legacy")
+    assert "deny list" in validate(env, "acme-legacy")
+    assert upstream.requests == []
+
+
+def test_strict_refuses_an_unreachable_upstream(
+    env: Environment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", "http://127.0.0.1:9/simple/")
+    message = validate(env, "acme-widgets", name_check_strict=True)
+    assert "strict" in message
+    assert "unreachable" in message
+
+
+def test_a_default_shown_before_the_prompt_is_never_refused(
+    env: Environment, upstream: SimpleIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", FakeTTY())
+    assert validate(env, "requests", _copier_conf=conf(defaults=False)) == ""
+    assert validate(env, "-bad", _copier_conf=conf(defaults=False)) == ""
+    assert upstream.requests == []
+
+
+def test_other_validators(
+    env: Environment, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def render(template: str, **context: Any) -> str:  # noqa: ANN401
+        return env.from_string(template).render({"_copier_conf": conf(), **context}).strip()
+
+    assert "keyword" in render("{{ import_name_problem('class') }}")
+    assert render("{{ import_name_problem('acme_widgets') }}") == ""
+    assert render("{{ cli_name_problem('bad name') }}").startswith("cli_name: ")
+    assert render("{{ cli_name_problem('ls') }}") == ""
+    assert "the command 'ls' already exists on PATH" in capsys.readouterr().err
+    assert render("{{ prefix_problem('Acme ') }}").startswith("name_prefix: ")
+    monkeypatch.setenv("NAME_GUARD_PREFIX", "acme-")
+    assert "required prefix" in render("{{ prefix_problem('beta-') }}")
+    assert render("{{ prefix_problem('acme-data-') }}") == ""
+
+
+def test_git_config_reads_the_users_identity(
+    env: Environment, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".gitconfig").write_text("[user]\n\tname = Jane Doe\n")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / ".gitconfig"))
+    assert env.from_string("{{ git_config('user.name') }}").render() == "Jane Doe"
+    assert env.from_string("{{ git_config('user.nothing') }}").render() == ""
+
+
+def test_the_excepthook_prints_only_a_validators_message(
+    ext: ModuleType, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another copy of the adapter (copier loads it by path during renders) may have installed
+    # its hook already: start from Python's own, so this module's hook is the one under test.
+    monkeypatch.setattr(sys, "excepthook", sys.__excepthook__)
+    ext._install_excepthook()  # noqa: SLF001
+    seen: list[BaseException] = []
+    ext._PREVIOUS_HOOK[0] = lambda _type, exc, _tb: seen.append(exc)  # noqa: SLF001
+    error = ValueError(
+        "Validation error for question 'package_name': package_name: taken.\nSecond line"
+    )
+    sys.excepthook(ValueError, error, None)
+    assert capsys.readouterr().err == "package_name: taken.\nSecond line\n"
+    other = RuntimeError("boom")
+    sys.excepthook(RuntimeError, other, None)
+    assert seen == [other]
+
+
+def test_typing_asks_nothing_and_enter_gives_the_verdict_at_the_prompt(
+    env: Environment, upstream: SimpleIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """prompt_toolkit as copier drives it: validation while typing, then Enter."""
+    monkeypatch.setattr(sys, "stdin", FakeTTY())
+    messages: list[str] = []
+
+    class CopierLike(Validator):
+        def validate(self, document: Document) -> None:
+            message = validate(env, document.text, _copier_conf=conf(defaults=False))
+            if message:
+                messages.append(message)
+                raise ValidationError(message=message, cursor_position=len(document.text))
+
+    with create_pipe_input() as pipe:
+        session: PromptSession[str] = PromptSession(
+            validator=CopierLike(), validate_while_typing=True, input=pipe, output=DummyOutput()
+        )
+
+        def typist() -> None:
+            for text in ["r", "e", "q", "u", "e", "s", "t", "s", "\r"]:
+                pipe.send_text(text)
+                time.sleep(0.05)
+            time.sleep(0.5)  # the verdict is on screen; the prompt is still open
+            for text in ["\x7f" * 8, "acme-", "free", "\r"]:
+                pipe.send_text(text)
+                time.sleep(0.05)
+
+        thread = threading.Thread(target=typist, daemon=True)
+        thread.start()
+        answer = session.prompt("package_name: ")
+        thread.join(5)
+    assert answer == "acme-free"
+    assert any("requests is taken on the public index" in m for m in messages)
+    asked = [
+        p
+        for p in upstream.requests
+        if p in {f"/simple/{n}/" for n in ("r", "re", "req", "acme-", "acme-f")}
+    ]
+    assert asked == []  # nothing per keystroke
+    assert upstream.project_requests("requests") == ["/simple/requests/"]
+    assert upstream.project_requests("acme-free") == ["/simple/acme-free/"]
