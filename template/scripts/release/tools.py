@@ -1,0 +1,61 @@
+"""Running the tools the release uses (uv, aws, git, gh), and talking to the user."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+from scripts.release.errors import ExitCode, ReleaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+
+def say(message: str) -> None:
+    """Progress for the user, on stderr so stdout stays clean for values (GitHub outputs)."""
+    sys.stderr.write(f"{message}\n")
+    sys.stderr.flush()
+
+
+def run(
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess[str]:
+    """Run a command with its output captured; a missing executable is a clear error."""
+    # Under `uv run`, $UV is the uv that started us: right even where PATH has only a shim.
+    executable = os.environ.get("UV") if args[0] == "uv" else None
+    executable = executable or shutil.which(args[0])
+    if executable is None:
+        msg = f"`{args[0]}` is not on PATH: install it, then run the command again."
+        raise ReleaseError(ExitCode.CONFIG, msg)
+    return subprocess.run(  # noqa: S603 - arguments are built by this package, never a shell
+        [executable, *args[1:]],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
+
+
+def output(process: subprocess.CompletedProcess[str]) -> str:
+    """Return everything a command said, stdout then stderr."""
+    return "\n".join(part.strip() for part in (process.stdout, process.stderr) if part.strip())
+
+
+def project_version() -> tuple[str, str]:
+    """Return the project's (name, version), as uv reads them from pyproject.toml."""
+    process = run(["uv", "version", "--output-format", "json", "--frozen"])
+    if process.returncode != 0:
+        msg = f"`uv version` failed: {output(process)}"
+        raise ReleaseError(ExitCode.CONFIG, msg)
+    data = json.loads(process.stdout)
+    return str(data["package_name"]), str(data["version"])

@@ -1,0 +1,400 @@
+"""Publishing through the generated project's own make targets, to a real index with auth.
+
+CodeArtifact's PyPI endpoint is a local pypiserver (user `aws`, the token as password); its
+control plane (the token, the name guard's lookups) is the fake `aws` of tests/doubles; the public
+upstream is a local simple index. The index URL comes from CODEARTIFACT_INDEX_URL and the token
+from UV_INDEX_CODEARTIFACT_PASSWORD or from `make login`, as a user or CI would give them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
+from tests.doubles.pypiserver import PypiServer, RefusingIndex
+from tests.doubles.simple_index import SimpleIndex
+from tests.e2e.copier_cli import copier
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+pytestmark = pytest.mark.e2e
+
+BIN = Path(sys.executable).parent
+NAME = "acme-widgets"
+# The project's exit codes (scripts/release/errors.py): one per class of failure.
+CREDENTIALS, ACCESS_DENIED, VERSION_EXISTS, TAKEN_UPSTREAM, UNREACHABLE = 10, 11, 12, 13, 14
+CHANGELOG = 16
+
+
+@dataclass
+class Project:
+    """A rendered project, the doubles it talks to, and every output it produced."""
+
+    path: Path
+    token: str
+    fake_aws: FakeCodeArtifact
+    upstream: SimpleIndex
+    env: dict[str, str]
+    work: Path
+    outputs: list[str] = field(default_factory=list)
+
+    def make(
+        self, *targets: str, timeout: float = 300, **env: str | None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run make targets in the project; `env` adds variables (None removes one)."""
+        full = {**self.env}
+        for key, value in env.items():
+            if value is None:
+                full.pop(key, None)
+            else:
+                full[key] = value
+        result = subprocess.run(
+            ["make", *targets],
+            cwd=self.path,
+            env=full,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+        self.outputs.append(result.stdout + result.stderr)
+        return result
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a command with the project's environment, output recorded."""
+        result = subprocess.run(
+            list(args),
+            cwd=self.path,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        self.outputs.append(result.stdout + result.stderr)
+        return result
+
+    @property
+    def version(self) -> str:
+        pyproject = (self.path / "pyproject.toml").read_text(encoding="utf-8")
+        found = re.search(r'^version = "([^"]+)"', pyproject, re.MULTILINE)
+        assert found is not None
+        return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """One `defaults` project rendered by the real copier CLI, shared by the module's tests."""
+    work = tmp_path_factory.mktemp("publish")
+    dst = work / NAME
+    rendered = copier("copy", "--trust", "--defaults", str(template_repo), str(dst))
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    token = f"ca-{secrets.token_hex(24)}"  # what CodeArtifact hands out and pypiserver accepts
+    fake = FakeCodeArtifact(work / "fake-aws.json")  # acme / 123456789012 / eu-west-1 / python
+    fake.update(token=token)
+    fake_bin = fake.install(work / "fake-aws-bin").parent
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("UV_INDEX_", "UV_PUBLISH_", "GITHUB_", "CODEARTIFACT_"))
+        and key != "VIRTUAL_ENV"
+    }
+    env.update(
+        {
+            "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}",
+            STATE_ENV: str(fake.state_file),
+            "NAME_GUARD_AWS": "cli",
+            "UV_CREDENTIALS_DIR": str(work / "uv-credentials"),  # uv's store, outside the project
+            "UV_KEYRING_PROVIDER": "disabled",
+        }
+    )
+    with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as upstream:
+        env["NAME_GUARD_UPSTREAM_URL"] = upstream.url
+        yield Project(dst, token, fake, upstream, env, work)
+
+
+@pytest.fixture
+def index(project: Project, tmp_path: Path) -> Iterator[PypiServer]:
+    """A fresh authenticated index the project publishes to, through CODEARTIFACT_INDEX_URL."""
+    with PypiServer.running(tmp_path / "index", password=project.token) as server:
+        project.env["CODEARTIFACT_INDEX_URL"] = server.url
+        yield server
+    project.env.pop("CODEARTIFACT_INDEX_URL", None)
+
+
+def said(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stdout + result.stderr
+
+
+def failure_class(result: subprocess.CompletedProcess[str]) -> int:
+    """The script's exit code, which make reports as `Error N` (make itself exits 2)."""
+    found = re.search(r"\*\*\* \[[^\]]+\] Error (\d+)$", result.stderr, re.MULTILINE)
+    assert result.returncode == 2, said(result)
+    assert found is not None, said(result)
+    return int(found.group(1))
+
+
+def install_and_run(project: Project, server: PypiServer, version: str) -> str:
+    """Install `NAME==version` into a fresh venv from the index; return what its CLI says."""
+    venv = project.work / f"venv-{version}-{time.monotonic_ns()}"
+    created = project.run("uv", "venv", "--quiet", str(venv))
+    assert created.returncode == 0, said(created)
+    python = str(venv / "bin" / "python")
+    # No password here: uv finds the one `make login` stored for the index's host.
+    installed = project.run(
+        *("uv", "pip", "install", "--python", python, "--no-cache"),
+        *("--default-index", server.url, f"{NAME}=={version}"),
+    )
+    assert installed.returncode == 0, said(installed)
+    answered = project.run(str(venv / "bin" / NAME), "--version")
+    assert answered.returncode == 0, said(answered)
+    return answered.stdout.strip()
+
+
+def test_login_publish_retry_bump_and_failures_round_trip(  # noqa: PLR0915 - one journey, step by step
+    project: Project, index: PypiServer
+) -> None:
+    token = project.token
+
+    # make login: the fake `aws` hands out the token; uv's store keeps it, outside the project.
+    login = project.make("login")
+    assert login.returncode == 0, said(login)
+    assert "expires" in said(login)
+    assert "GetAuthorizationToken" in project.fake_aws.operations()
+    stored = project.env["UV_CREDENTIALS_DIR"]
+    assert any(token in p.read_text() for p in Path(stored).rglob("*") if p.is_file())
+
+    # Publish 0.1.0, the token from the environment: both files land, and the package installs.
+    started = time.monotonic()
+    first = project.make("publish", UV_INDEX_CODEARTIFACT_PASSWORD=token)
+    round_trip = time.monotonic() - started
+    assert first.returncode == 0, said(first)
+    assert index.files() == ["acme_widgets-0.1.0-py3-none-any.whl", "acme_widgets-0.1.0.tar.gz"]
+    assert "Confirmed" in said(first)
+    assert install_and_run(project, index, "0.1.0") == f"{NAME} 0.1.0"
+
+    # Publishing again is a no-op: uv's check URL sees identical files, nothing is uploaded.
+    stamps = {p.name: p.stat().st_mtime_ns for p in index.packages.iterdir()}
+    again = project.make("publish", UV_INDEX_CODEARTIFACT_PASSWORD=token)
+    assert again.returncode == 0, said(again)
+    assert "Already published" in said(again)
+    assert {p.name: p.stat().st_mtime_ns for p in index.packages.iterdir()} == stamps
+
+    # The same version with other content is refused, with the advice to bump.
+    module = project.path / "src" / "acme_widgets" / "__init__.py"
+    module.write_text(module.read_text() + '\nEDITION = "changed"\n')
+    changed = project.make("publish", UV_INDEX_CODEARTIFACT_PASSWORD=token)
+    assert failure_class(changed) == VERSION_EXISTS, said(changed)
+    assert "make bump-patch" in said(changed)
+    assert "Traceback" not in said(changed)
+
+    # Bump: uv version and a dated CHANGELOG section; publish with the token `make login` stored.
+    changelog = project.path / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text().replace(
+            "## [Unreleased]\n", "## [Unreleased]\n\n### Changed\n\n- The edition is named.\n", 1
+        )
+    )
+    bumped = project.make("bump-patch")
+    assert bumped.returncode == 0, said(bumped)
+    assert project.version == "0.1.1"
+    notes = changelog.read_text()
+    assert re.search(r"## \[Unreleased\]\n\n## \[0\.1\.1\] - \d{4}-\d{2}-\d{2}\n", notes), notes
+    assert "- The edition is named." in notes.split("## [0.1.0]")[0]
+    second = project.make("publish")
+    assert second.returncode == 0, said(second)
+    assert "acme_widgets-0.1.1.tar.gz" in index.files()
+    assert install_and_run(project, index, "0.1.1") == f"{NAME} 0.1.1"
+    # ... and the stored token also authenticates the check URL: a re-run uploads nothing.
+    again = project.make("publish")
+    assert again.returncode == 0, said(again)
+    assert "Already published" in said(again)
+
+    # A wrong token: a clear message that names the fix, no traceback.
+    wrong = project.make("publish", UV_INDEX_CODEARTIFACT_PASSWORD="not-the-token")  # noqa: S106
+    assert failure_class(wrong) in {CREDENTIALS, ACCESS_DENIED}, said(wrong)
+    assert "make login" in said(wrong)
+    assert "Traceback" not in said(wrong)
+
+    # The index is down: bounded retries with backoff, then a clear message.
+    with index.stopped():
+        started = time.monotonic()
+        down = project.make("publish")
+        elapsed = time.monotonic() - started
+    assert failure_class(down) == UNREACHABLE, said(down)
+    assert "retrying in 1 s" in said(down)
+    assert "did not answer" in said(down)
+    assert elapsed < 30
+
+    # The token was never shown, and no file of the project holds it.
+    assert not [out for out in project.outputs if token in out]
+    leaks = [
+        p
+        for p in project.path.rglob("*")
+        if p.is_file() and ".venv" not in p.parts and token.encode() in p.read_bytes()
+    ]
+    assert not leaks
+    sys.stderr.write(f"publish round trip (build, checks, upload, read-back): {round_trip:.1f} s\n")
+
+
+def test_dry_run_checks_everything_and_uploads_nothing(project: Project, index: PypiServer) -> None:
+    result = project.make("publish-dry-run", UV_INDEX_CODEARTIFACT_PASSWORD=project.token)
+    assert result.returncode == 0, said(result)
+    assert "would be uploaded" in said(result)
+    assert index.files() == []
+
+
+def test_the_release_workflow_steps_build_once_then_publish_those_files(
+    project: Project, index: PypiServer, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "github-output"
+    built = project.make("release-dist", GITHUB_OUTPUT=str(outputs))
+    assert built.returncode == 0, said(built)
+    assert outputs.read_text().splitlines() == [
+        f"version={project.version}",
+        "prerelease=false",
+        "region=eu-west-1",  # the Makefile's CODEARTIFACT_REGION, for configure-aws-credentials
+    ]
+    dist = {p.name: p.read_bytes() for p in (project.path / "dist").glob("acme_widgets-*")}
+    published = project.make("publish-dist", UV_INDEX_CODEARTIFACT_PASSWORD=project.token)
+    assert published.returncode == 0, said(published)
+    assert "Building" not in said(published)  # nothing is built twice
+    assert {p.name: p.read_bytes() for p in index.packages.iterdir()} == dist
+
+
+def test_no_token_at_all_says_make_login(project: Project, index: PypiServer) -> None:
+    empty = project.work / "empty-credentials"
+    result = project.make("publish", UV_CREDENTIALS_DIR=str(empty))
+    assert failure_class(result) == CREDENTIALS, said(result)
+    assert "make login" in said(result)
+    assert index.files() == []
+
+
+def test_a_version_present_upstream_is_refused_before_upload(
+    project: Project, index: PypiServer
+) -> None:
+    with SimpleIndex.running(projects={NAME: [project.version]}) as upstream:
+        result = project.make(
+            "publish",
+            UV_INDEX_CODEARTIFACT_PASSWORD=project.token,
+            NAME_GUARD_UPSTREAM_URL=upstream.url,
+        )
+    assert failure_class(result) == TAKEN_UPSTREAM, said(result)
+    assert "rename the package" in said(result)
+    assert index.files() == []
+
+
+@pytest.mark.parametrize(
+    ("failure", "code", "words"),
+    [
+        ({"credentials": False}, CREDENTIALS, "aws sso login"),
+        ({"error": "AccessDeniedException"}, ACCESS_DENIED, "codeartifact:GetAuthorizationToken"),
+    ],
+    ids=["no-aws-session", "access-denied"],
+)
+def test_login_failures_say_what_to_do(
+    project: Project, failure: dict[str, object], code: int, words: str
+) -> None:
+    if "error" in failure:
+        project.fake_aws.fail("GetAuthorizationToken", str(failure["error"]))
+    else:
+        project.fake_aws.update(**failure)
+    try:
+        result = project.make("login", UV_CREDENTIALS_DIR=str(project.work / "login-failures"))
+    finally:
+        project.fake_aws.update(credentials=True, errors={})
+    assert failure_class(result) == code, said(result)
+    assert words in said(result)
+    assert "Traceback" not in said(result)
+    assert not (project.work / "login-failures").exists()
+
+
+UPSTREAM_409 = "Package Version '0.1.0' exists in externally connected repository."
+REFUSALS = [
+    (403, "", ACCESS_DENIED, "codeartifact:PublishPackageVersion"),
+    (404, "", CREDENTIALS, "make login"),
+    (409, UPSTREAM_409, TAKEN_UPSTREAM, "Rename the package"),
+    (409, "", VERSION_EXISTS, "bump the version"),
+    (503, "", UNREACHABLE, "did not answer"),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected", "words"),
+    REFUSALS,
+    ids=["403-permission", "404-token", "409-upstream", "409-exists", "503-down"],
+)
+def test_each_refusal_of_the_index_has_its_exit_code_and_fix(
+    project: Project, status: int, body: str, expected: int, words: str
+) -> None:
+    with RefusingIndex.running(status, body) as refusing:
+        result = project.make(
+            "publish",
+            UV_INDEX_CODEARTIFACT_PASSWORD=project.token,
+            CODEARTIFACT_INDEX_URL=refusing.url,
+        )
+    assert failure_class(result) == expected, said(result)
+    assert words in said(result)
+    assert refusing.uploads  # uv really tried to upload
+    assert "Traceback" not in said(result)
+    assert project.token not in said(result)
+
+
+def test_pre_releases_then_the_final_release_collect_their_notes(project: Project) -> None:
+    saved = {
+        name: (project.path / name).read_bytes()
+        for name in ("pyproject.toml", "uv.lock", "CHANGELOG.md")
+    }
+    changelog = project.path / "CHANGELOG.md"
+
+    def note(line: str) -> None:
+        text = changelog.read_text()
+        changelog.write_text(
+            text.replace("## [Unreleased]\n", f"## [Unreleased]\n\n### Fixed\n\n- {line}\n", 1)
+        )
+
+    try:
+        start = project.version
+        major, minor, patch = (int(part) for part in start.split("."))
+        final = f"{major}.{minor}.{patch + 1}"
+
+        empty = project.make("bump-minor")  # nothing under Unreleased: refused, nothing changed
+        assert failure_class(empty) == CHANGELOG, said(empty)
+        assert project.version == start
+
+        note("First fix.")
+        first = project.make("bump-pre")
+        assert first.returncode == 0, said(first)
+        assert project.version == f"{final}rc1"
+        note("Second fix.")
+        second = project.make("bump-pre")
+        assert second.returncode == 0, said(second)
+        assert project.version == f"{final}rc2"
+
+        released = project.make("bump-patch")  # releases the candidate: not one patch further
+        assert released.returncode == 0, said(released)
+        assert project.version == final
+        text = changelog.read_text()
+        section = text.split(f"## [{final}] - ")[1].split("\n## ")[0]
+        assert "- First fix." in section
+        assert "- Second fix." in section
+        assert f"## [{final}rc1] - " in text
+        assert f"## [{final}rc2] - " in text
+        notes = project.run("uv", "run", "python", "-m", "scripts.release", "notes")
+        assert notes.returncode == 0, said(notes)
+        assert notes.stdout.splitlines()[0] == "### Fixed"
+    finally:
+        for name, content in saved.items():
+            (project.path / name).write_bytes(content)

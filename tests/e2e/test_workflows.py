@@ -1,0 +1,195 @@
+"""The generated CI/CD configuration, judged by the tools that judge it for real, per answer set.
+
+Every workflow passes GitHub's workflow schema (check-jsonschema's vendored copy) and zizmor's
+offline audits; the release workflow keeps its contract (triggers, permissions, pinned actions, a
+region from the Makefile); the IAM policies the docs include are valid, scoped JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+from copier import run_copy
+
+from tests.answer_sets import ANSWER_SETS
+from tests.conftest import ROOT
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+pytestmark = pytest.mark.e2e
+
+BIN = Path(sys.executable).parent
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
+def _tool(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / args[0]), *args[1:]], capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Render each answer set once for the whole module, on first use.
+
+    These tests judge files, so copier renders them without the post-copy task (git, uv lock);
+    copier raises if a render fails.
+    """
+    projects: dict[str, Path] = {}
+
+    def get(answer_set: str) -> Path:
+        if answer_set not in projects:
+            destination = tmp_path_factory.mktemp(answer_set) / "acme-widgets"
+            run_copy(
+                str(ROOT),
+                destination,
+                data=ANSWER_SETS[answer_set],
+                defaults=True,
+                unsafe=True,
+                skip_tasks=True,
+                vcs_ref="HEAD",
+                quiet=True,
+            )
+            projects[answer_set] = destination
+        return projects[answer_set]
+
+    return get
+
+
+def _workflows(project: Path) -> list[Path]:
+    found = sorted((project / ".github" / "workflows").glob("*.y*ml"))
+    assert {p.name for p in found} >= {"ci.yml", "release.yml"}
+    return found
+
+
+@pytest.mark.parametrize("answer_set", list(ANSWER_SETS))
+def test_every_workflow_passes_the_schema_and_zizmor(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    project = rendered(answer_set)
+    files = [str(p) for p in _workflows(project)]
+    schema = _tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files)
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    audit = _tool("zizmor", "--offline", "--no-progress", *files)
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+    pedantic = _tool(
+        "zizmor",
+        "--offline",
+        "--no-progress",
+        "--persona",
+        "pedantic",
+        "--format",
+        "json",
+        str(project / ".github" / "workflows" / "release.yml"),
+    )
+    findings = json.loads(pedantic.stdout or "[]")
+    assert len(findings) <= 2, pedantic.stdout
+
+
+def _release(rendered: Callable[[str], Path]) -> tuple[Path, dict[Any, Any]]:
+    project = rendered("everything-on")
+    text = (project / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    workflow: dict[Any, Any] = yaml.safe_load(text)
+    return project, workflow
+
+
+def test_the_release_workflow_keeps_its_contract(rendered: Callable[[str], Path]) -> None:
+    project, workflow = _release(rendered)
+    text = (project / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    # YAML reads the key `on` as True.
+    assert workflow[True] == {"push": {"branches": ["release", "release/**"]}}
+    assert workflow["permissions"] == {}
+    assert workflow["concurrency"] == {"group": "release", "cancel-in-progress": False}
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["check", "build", "publish", "github-release"]
+    assert jobs["publish"]["needs"] == "build"
+    assert jobs["github-release"]["needs"] == "publish"
+    # Only the publish job may get an OIDC token; only the release job may write.
+    for name, job in jobs.items():
+        permissions = job["permissions"]
+        assert (permissions.get("id-token") == "write") == (name == "publish"), name
+        assert (permissions.get("contents") == "write") == (name == "github-release"), name
+    uses = [step["uses"] for job in jobs.values() for step in job["steps"] if "uses" in step]
+    assert uses
+    assert all(PINNED.match(action) for action in uses), uses
+    assert all(
+        re.search(r"@[0-9a-f]{40} # v\d", line) for line in text.splitlines() if "uses:" in line
+    )
+    # Every step that does work is a make target; the region comes from the Makefile, not here.
+    runs = [step["run"] for job in jobs.values() for step in job["steps"] if "run" in step]
+    assert all(run.startswith("make ") for run in runs), runs
+    aws = next(
+        s for s in jobs["publish"]["steps"] if "configure-aws-credentials" in s.get("uses", "")
+    )
+    assert aws["with"]["aws-region"] == "${{ needs.build.outputs.region }}"
+    assert aws["with"]["role-to-assume"] == "${{ vars.CODEARTIFACT_ROLE_ARN }}"
+    assert "us-east-2" not in text  # the everything-on region lives in the Makefile only
+    assert "CODEARTIFACT_REGION := us-east-2" in (project / "Makefile").read_text(encoding="utf-8")
+    for target in ("release-dist", "publish-dist", "github-release", "login"):
+        assert re.search(rf"^{target}:", (project / "Makefile").read_text(), re.MULTILINE), target
+
+
+IAM = (
+    "codeartifact-read",
+    "codeartifact-publish",
+    "codeartifact-name-guard",
+    "codeartifact-origin-controls",
+    "github-oidc-trust",
+)
+
+
+@pytest.mark.parametrize("answer_set", ["everything-on", "everything-off"])
+def test_iam_policies_are_valid_json_scoped_to_the_project(
+    rendered: Callable[[str], Path], answer_set: str
+) -> None:
+    project = rendered(answer_set)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    iam = project / "docs" / "iam"
+    assert sorted(p.stem for p in iam.glob("*.json")) == sorted(IAM)
+    for name in IAM:
+        policy = json.loads((iam / f"{name}.json").read_text(encoding="utf-8"))
+        assert policy["Version"] == "2012-10-17"
+        for statement in policy["Statement"]:
+            actions = statement["Action"]
+            actions = [actions] if isinstance(actions, str) else actions
+            assert all("*" not in action for action in actions), (name, actions)
+            resources = statement.get("Resource", [])
+            resources = [resources] if isinstance(resources, str) else resources
+            for resource in resources:
+                if resource == "*":  # only the STS bearer token, limited to CodeArtifact
+                    assert actions == ["sts:GetServiceBearerToken"]
+                    assert statement["Condition"] == {
+                        "StringEquals": {"sts:AWSServiceName": "codeartifact.amazonaws.com"}
+                    }
+                    continue
+                prefix = (
+                    f"arn:aws:codeartifact:{answers['aws_region']}:{answers['aws_account_id']}:"
+                )
+                assert resource.startswith(prefix), (name, resource)
+    publish = json.loads((iam / "codeartifact-publish.json").read_text(encoding="utf-8"))
+    package = re.sub(r"[-_.]+", "-", str(answers["package_name"])).lower()
+    assert publish["Statement"][0]["Resource"].endswith(f"/pypi//{package}")
+    trust = json.loads((iam / "github-oidc-trust.json").read_text(encoding="utf-8"))
+    condition = trust["Statement"][0]["Condition"]
+    assert condition["StringEquals"] == {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
+    }
+    subjects = condition["StringLike"]["token.actions.githubusercontent.com:sub"]
+    assert all(s.endswith(("refs/heads/release", "refs/heads/release/*")) for s in subjects)
+    docs = project / "docs" / "releasing.md"
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    if answers["with_docs"]:
+        text = docs.read_text(encoding="utf-8")
+        for name in IAM:
+            assert f'--8<-- "docs/iam/{name}.json"' in text or f"iam/{name}.json" in text, name
+    else:
+        assert not docs.exists()
+    assert "docs/iam/" in readme  # the policies are reachable without the docs site
