@@ -1,17 +1,17 @@
-"""CodeArtifact's control plane: an authorization token, through boto3 if importable, else aws."""
+"""CodeArtifact's control plane for releases: an authorization token, and what its errors mean."""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from scripts.name_guard import lookups
+from scripts.name_guard.settings import CodeArtifact
+from scripts.name_guard.settings import Settings as GuardSettings
 from scripts.release.errors import ExitCode, ReleaseError
-from scripts.release.tools import run
 
 if TYPE_CHECKING:
     from scripts.release.settings import Settings
@@ -30,53 +30,37 @@ class Token:
     expiration: datetime | None
 
 
-def client_kind() -> str:
-    """Choose boto3 or cli: NAME_GUARD_AWS decides, as for the name guard; auto prefers boto3."""
-    wanted = os.environ.get("NAME_GUARD_AWS", "auto").strip().lower()
-    if wanted in {"boto3", "cli"}:
-        return wanted
-    return "boto3" if importlib.util.find_spec("boto3") is not None else "cli"
+# A token request may wait for an SSO refresh or the CLI's start-up: longer than a name lookup.
+TOKEN_TIMEOUT = 60.0
 
 
 def get_token(settings: Settings) -> Token:
-    """Ask CodeArtifact for a token for the domain (12 hours by default)."""
-    if client_kind() == "boto3":
-        return _token_from_boto3(settings)
-    return _token_from_cli(settings)
+    """Ask CodeArtifact for a token for the domain (12 hours by default).
 
-
-def _token_from_cli(settings: Settings) -> Token:
-    args = [
-        *("aws", "codeartifact", "get-authorization-token"),
-        *("--domain", settings.domain, "--domain-owner", settings.owner),
-        *("--region", settings.region, "--output", "json"),
-    ]
-    if settings.profile:
-        args += ["--profile", settings.profile]
-    process = run(args, timeout=60)
-    if process.returncode != 0:
-        raise explain_failure(process.stderr, settings)
-    try:
-        data = json.loads(process.stdout)
-        return Token(str(data["authorizationToken"]), parse_expiration(data.get("expiration")))
-    except (ValueError, KeyError, TypeError) as error:
-        msg = f"`aws codeartifact get-authorization-token` answered something unexpected ({error})."
-        raise ReleaseError(ExitCode.FAILED, msg) from None
-
-
-def _token_from_boto3(settings: Settings) -> Token:
-    # Imported by name: boto3 is optional and ships no type information.
-    boto3: Any = importlib.import_module("boto3")
-    exceptions: Any = importlib.import_module("botocore.exceptions")
-    try:
-        session = boto3.Session(profile_name=settings.profile or None)
-        client = session.client("codeartifact", region_name=settings.region)
-        data: dict[str, Any] = client.get_authorization_token(
-            domain=settings.domain, domainOwner=settings.owner
+    It goes through the name guard's control-plane client, so boto3-or-CLI (NAME_GUARD_AWS),
+    the profile and AWS's errors are handled in one place for both.
+    """
+    guard = GuardSettings.from_env(os.environ).replace(
+        codeartifact=CodeArtifact(
+            domain=settings.domain,
+            domain_owner=settings.owner,
+            region=settings.region,
+            repository=settings.repository,
+            profile=settings.profile,
         )
-    except (exceptions.BotoCoreError, exceptions.ClientError) as error:
+    )
+    plane = lookups.control_plane(guard)
+    if isinstance(plane, str):  # no client: boto3 and the aws CLI missing, or a bad profile
+        raise explain_failure(plane, settings)
+    params = {"domain": settings.domain, "domainOwner": settings.owner}
+    try:
+        data = plane.call("get_authorization_token", params, timeout=TOKEN_TIMEOUT)
+        return Token(str(data["authorizationToken"]), parse_expiration(data.get("expiration")))
+    except lookups.AwsError as error:
         raise explain_failure(str(error), settings) from None
-    return Token(str(data["authorizationToken"]), parse_expiration(data.get("expiration")))
+    except (KeyError, TypeError) as error:
+        msg = f"CodeArtifact answered the token request with something unexpected ({error})."
+        raise ReleaseError(ExitCode.FAILED, msg) from None
 
 
 def parse_expiration(value: object) -> datetime | None:
