@@ -1,0 +1,108 @@
+"""The post-copy task: it sets the project up where it can, says what is left where it can't."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def post_copy() -> ModuleType:
+    """hooks/post_copy.py as copier runs it: a file, not part of a package."""
+    spec = importlib.util.spec_from_file_location("post_copy", ROOT / "hooks" / "post_copy.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A freshly rendered project, outside any git repository, as the current directory."""
+    project = tmp_path / "acme-widgets"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "acme-widgets"\nversion = "0.1.0"\n')
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(sys, "stdin", open("/dev/null"))  # noqa: SIM115, PTH123 - no terminal
+    return project
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_without_uv_the_copy_succeeds_and_says_what_to_run(
+    post_copy: ModuleType,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    real_which = post_copy.shutil.which
+    monkeypatch.setattr(
+        post_copy.shutil, "which", lambda cmd: None if cmd == "uv" else real_which(cmd)
+    )
+    assert post_copy.main(["--package", "acme-widgets"]) == 0
+    err = capsys.readouterr().err
+    assert "note: uv is not on PATH: install uv, then run `uv lock`." in err
+    # The rest still happened: the project has its first commit.
+    assert "Start from codeartifact-python-template" in git("log", "--oneline", cwd=project)
+    assert git("status", "--porcelain", cwd=project) == ""
+
+
+def test_inside_another_repository_no_nested_repository_is_made(
+    post_copy: ModuleType, project: Path
+) -> None:
+    git("init", "--quiet", cwd=project.parent)
+    notes: list[str] = []
+    post_copy.commit(notes)
+    assert notes == ["The project is inside an existing git repository: commit it there."]
+    assert not (project / ".git").exists()
+
+
+def test_with_credentials_and_no_terminal_protect_name_is_offered(
+    post_copy: ModuleType, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del project
+    monkeypatch.setenv("AWS_PROFILE", "integration")
+    notes: list[str] = []
+    post_copy.offer_protection("acme-widgets", "integration", notes)
+    assert notes == [
+        (
+            "AWS credentials found: run `make protect-name` to block the public upstream for "
+            "acme-widgets in CodeArtifact."
+        )
+    ]
+
+
+def test_without_credentials_protect_name_is_explained_for_later(
+    post_copy: ModuleType, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del project
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-such-config"))
+    notes: list[str] = []
+    post_copy.offer_protection("acme-widgets", "", notes)
+    assert len(notes) == 1
+    assert notes[0].startswith("When you have AWS credentials, run `make protect-name`")
+    assert "dependency confusion" in notes[0]
+
+
+def test_a_configured_profile_counts_as_credentials(
+    post_copy: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.write_text("[profile integration]\nsso_session = acme\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    assert post_copy._has_credentials("integration")  # noqa: SLF001
+    assert not post_copy._has_credentials("other")  # noqa: SLF001
