@@ -166,3 +166,14 @@ def test_the_wheel_installs_and_its_cli_answers(
     assert helped.returncode == 0
     assert "usage:" in helped.stdout
     assert helped.stdout.count("\n") > 3
+    # The example command: the library's API behind the CLI, and its errors on stderr.
+    example = subprocess.run(
+        [command, "size", "1536"], capture_output=True, text=True, env=env, check=False
+    )
+    assert (example.returncode, example.stdout) == (0, "1.5 KiB\n")
+    refused = subprocess.run(
+        [command, "size", "12XB"], capture_output=True, text=True, env=env, check=False
+    )
+    assert refused.returncode == 1
+    assert "unknown unit 'XB'" in refused.stderr
+    assert refused.stdout == ""
