@@ -23,6 +23,7 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
         "package_name": "acme-data.tools",
         "description": "Tools for the ACME data platform",
         "team": "data-platform",
+        "github_repository": "acme-corp/data-tools",
         "python_min": "3.10",
         "license": "Apache-2.0",
         "with_cli": True,

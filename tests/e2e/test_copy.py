@@ -43,6 +43,7 @@ BAD_ANSWERS = [
     ({"description": 'say "hi"'}, "without quotes"),
     ({"author_email": "jane"}, "email address"),
     ({"team": "-ops"}, "team"),
+    ({"github_repository": "acme-widgets"}, "owner/name"),
 ]
 
 

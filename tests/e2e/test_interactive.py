@@ -34,6 +34,7 @@ OTHER_ANSWERS = {
     "author_name": "Jane Doe",
     "author_email": "jane@example.com",
     "team": "platform",
+    "github_repository": "acme/acme-free",
     "python_min": "3.12",
     "license": "MIT",
     "with_docs": "false",

@@ -183,7 +183,13 @@ def test_iam_policies_are_valid_json_scoped_to_the_project(
         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
     }
     subjects = condition["StringLike"]["token.actions.githubusercontent.com:sub"]
-    assert all(s.endswith(("refs/heads/release", "refs/heads/release/*")) for s in subjects)
+    # The default is the CodeArtifact domain as the GitHub owner, and the package's name.
+    repository = answers["github_repository"]
+    assert repository == ANSWER_SETS[answer_set].get("github_repository", f"acme/{package}")
+    assert subjects == [
+        f"repo:{repository}:ref:refs/heads/release",
+        f"repo:{repository}:ref:refs/heads/release/*",
+    ]
     docs = project / "docs" / "releasing.md"
     readme = (project / "README.md").read_text(encoding="utf-8")
     if answers["with_docs"]:

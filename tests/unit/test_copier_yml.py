@@ -60,6 +60,10 @@ DECLARATIVE: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
         [("jane", "email address"), ("jane@", "jane.doe@example.com"), ("a b@c.d", "email")],
     ),
     "team": (["platform", "Data Platform", "ml_ops.2"], [("", "1-50"), ("-ops", "starting")]),
+    "github_repository": (
+        ["acme/acme-widgets", "Acme-Corp/data.tools_2"],
+        [("acme-widgets", "owner/name"), ("acme/", "e.g. acme/acme-widgets"), ("a/b/c", "owner")],
+    ),
 }
 
 
