@@ -240,6 +240,11 @@ def _owned(ctx: Context, name: str) -> bool:
 # --- Filters and globals -------------------------------------------------------------------------
 
 
+def _refusal(var: str, where: str, message: str) -> str:
+    """Name the question in a batch refusal; in the prompt copier already names it."""
+    return message if where in {"typing", "enter"} else f"{var}: {message}"
+
+
 def _settings(ctx: Context, **override: str) -> Settings:
     # The answers name the repository and the policy; from the environment only the guard's own
     # NAME_GUARD_* settings apply (a CODEARTIFACT_* left over from another project must not).
@@ -262,7 +267,7 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
     settings = _settings(ctx)
     first = syntax_verdict(name, settings.policy)
     if not first.ok:
-        return f"package_name: {first.message}"
+        return _refusal("package_name", where, first.message)
     if _owned(ctx, name):
         return ""
     key = (name, settings)
@@ -270,7 +275,7 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
     if where == "typing":
         known = verdicts.get(key)
         if known is not None and not known.ok:
-            return f"package_name: {known.summary} (details above)"
+            return f"{known.summary} (details above)"  # copier names the question in the prompt
         _revalidate_on_enter(buffer)
         return ""
     verdict = verdicts.get(key)
@@ -285,7 +290,7 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
         # The prompt's error toolbar is one line, cut at the terminal's width: print the whole
         # verdict above the prompt and keep the toolbar short.
         _show_above_prompt(f"package_name: {verdict.message}")
-        return f"package_name: {verdict.summary} (details above): type another name"
+        return f"{verdict.summary} (details above): type another name"
     return f"package_name: {verdict.message}"
 
 
@@ -297,7 +302,7 @@ def import_name_problem(ctx: Context, name: str) -> str:
     if where == "default":
         return ""
     problem = names.import_name_problem(name)
-    return f"import_name: {problem}" if problem else ""
+    return _refusal("import_name", where, problem) if problem else ""
 
 
 @pass_context
@@ -309,7 +314,7 @@ def cli_name_problem(ctx: Context, name: str) -> str:
         return ""
     problem = names.cli_name_problem(name)
     if problem:
-        return f"cli_name: {problem}"
+        return _refusal("cli_name", where, problem)
     if where != "typing":
         warning = names.cli_name_warning(name, shutil.which)
         if warning:
@@ -325,7 +330,7 @@ def prefix_problem(ctx: Context, prefix: str) -> str:
         return ""
     required = os.environ.get("NAME_GUARD_PREFIX", "").strip()
     problem = names.prefix_problem(prefix, required)
-    return f"name_prefix: {problem}" if problem else ""
+    return _refusal("name_prefix", where, problem) if problem else ""
 
 
 def normalise(name: str) -> str:

@@ -91,6 +91,7 @@ def test_a_taken_name_is_refused_at_the_prompt_and_another_one_accepted(
     assert child.exitstatus == 0
     # The prompt's one-line error toolbar carries the short form.
     assert "requests is taken on the public index (details above)" in screen.getvalue()
+    assert "'package_name': package_name:" not in screen.getvalue()  # named once, by copier
     assert 'name = "acme-free"' in (dst / "pyproject.toml").read_text()
 
     # One request per finished name (plus the suggestions' own checks), none per keystroke.
