@@ -363,6 +363,30 @@ def stubbed_client(region: str = "eu-west-1") -> Iterator[tuple[Any, Any]]:
         stubber.assert_no_pending_responses()
 
 
+def add_not_found(  # noqa: PLR0913 - the error's documented fields, all keyword-only
+    stubber: Any,  # noqa: ANN401 - botocore's Stubber has no types here
+    operation: str,
+    *,
+    resource_type: str,
+    resource_id: str,
+    message: str,
+    expected_params: dict[str, str] | None = None,
+) -> None:
+    """Queue CodeArtifact's ResourceNotFoundException (HTTP 404) for one call of `operation`."""
+    stubber.add_client_error(
+        operation,
+        service_error_code="ResourceNotFoundException",
+        service_message=message,
+        http_status_code=404,
+        modeled_fields={
+            "message": "not found",
+            "resourceId": resource_id,
+            "resourceType": resource_type,
+        },
+        expected_params=expected_params,
+    )
+
+
 def package_params(
     name: str, *, domain: str = "acme", owner: str = "123456789012", repository: str = "python"
 ) -> dict[str, str]:

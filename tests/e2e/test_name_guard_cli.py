@@ -266,38 +266,26 @@ def test_the_projects_guard_protects_the_name(project: Path, fake_aws: FakeCodeA
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_check_name_and_protect_name(project: Path, fake_aws: FakeCodeArtifact) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
-    check = subprocess.run(
-        ["make", "check-name"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+
+    def make(target: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", target],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    check = make("check-name")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "acme-widgets 0.1.0: no collision found" in check.stderr
-    protect = subprocess.run(
-        ["make", "protect-name"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    protect = make("protect-name")
     assert protect.returncode == 0, protect.stdout + protect.stderr
     assert fake_aws.package("acme-widgets") is not None
     assert [c["operation"] for c in fake_aws.calls][-1] == "PutPackageOriginConfiguration"
     fake_aws.add_package("acme-widgets", ["0.1.0"])
-    taken = subprocess.run(
-        ["make", "check-name"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    taken = make("check-name")
     assert taken.returncode != 0
     assert "Version 0.1.0 of acme-widgets already exists" in taken.stderr

@@ -12,6 +12,7 @@ from name_guard.guard import Origin, Status
 from name_guard.settings import CodeArtifact, Settings
 
 from tests.doubles.codeartifact import (
+    add_not_found,
     describe_package_response,
     list_versions_response,
     package_params,
@@ -190,16 +191,12 @@ def test_stubbed_version_not_listed_is_described() -> None:
             list_versions_response("acme-widgets", []),
             {**params, "maxResults": 1000},
         )
-        stubber.add_client_error(
+        add_not_found(
+            stubber,
             "describe_package_version",
-            service_error_code="ResourceNotFoundException",
-            service_message="Package version not found",
-            http_status_code=404,
-            modeled_fields={
-                "message": "not found",
-                "resourceId": "x",
-                "resourceType": "package-version",
-            },
+            resource_type="package-version",
+            resource_id="x",
+            message="Package version not found",
             expected_params={**params, "packageVersion": "0.3.0"},
         )
         found = lookups.ask_repository(
@@ -210,16 +207,12 @@ def test_stubbed_version_not_listed_is_described() -> None:
 
 def test_stubbed_free_package_is_one_call() -> None:
     with stubbed_client() as (client, stubber):
-        stubber.add_client_error(
+        add_not_found(
+            stubber,
             "describe_package",
-            service_error_code="ResourceNotFoundException",
-            service_message="Package acme-new not found",
-            http_status_code=404,
-            modeled_fields={
-                "message": "not found",
-                "resourceId": "acme-new",
-                "resourceType": "package",
-            },
+            resource_type="package",
+            resource_id="acme-new",
+            message="Package acme-new not found",
             expected_params=package_params("acme-new"),
         )
         found = lookups.ask_repository("acme-new", "", settings(), lookups.Boto3Plane(client))
@@ -228,16 +221,12 @@ def test_stubbed_free_package_is_one_call() -> None:
 
 def test_stubbed_missing_repository_is_not_a_free_name() -> None:
     with stubbed_client() as (client, stubber):
-        stubber.add_client_error(
+        add_not_found(
+            stubber,
             "describe_package",
-            service_error_code="ResourceNotFoundException",
-            service_message="Repository python not found",
-            http_status_code=404,
-            modeled_fields={
-                "message": "not found",
-                "resourceId": "python",
-                "resourceType": "repository",
-            },
+            resource_type="repository",
+            resource_id="python",
+            message="Repository python not found",
         )
         found = lookups.ask_repository("acme-new", "", settings(), lookups.Boto3Plane(client))
     assert found.status is Status.UNKNOWN
