@@ -288,19 +288,23 @@ def version_from_filename(filename: str) -> str:
     return ""
 
 
+def file_names(text: str, content_type: str) -> list[str]:
+    """Return the file names a simple-API project page lists (PEP 691 JSON or PEP 503 HTML)."""
+    if "json" in content_type:
+        data = json.loads(text)
+        return [str(f.get("filename", "")) for f in data.get("files", []) if isinstance(f, dict)]
+    parser = _Links()
+    parser.feed(text)
+    return parser.names
+
+
 def _versions_from_page(body: bytes, content_type: str) -> tuple[str, ...]:
     text = body.decode("utf-8", errors="replace")
     if "json" in content_type:
-        data = json.loads(text)
-        versions = data.get("versions")
+        versions = json.loads(text).get("versions")
         if isinstance(versions, list):
             return tuple(str(v) for v in versions)
-        files = [str(f.get("filename", "")) for f in data.get("files", []) if isinstance(f, dict)]
-    else:
-        parser = _Links()
-        parser.feed(text)
-        files = parser.names
-    found = (version_from_filename(f) for f in files)
+    found = (version_from_filename(f) for f in file_names(text, content_type))
     return tuple(dict.fromkeys(v for v in found if v))
 
 

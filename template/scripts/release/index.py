@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import base64
-import json
 import os
-import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
+from scripts.name_guard import lookups
 from scripts.release.errors import ExitCode, ReleaseError
 from scripts.release.settings import PASSWORD_VARIABLE, USERNAME, USERNAME_VARIABLE, Settings
 from scripts.release.tools import output, run
 
 _ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
-_HREF = re.compile(r"<a\s[^>]*>\s*([^<\s]+)\s*</a>", re.IGNORECASE)
 TIMEOUT = 10.0
 
 
@@ -70,13 +68,6 @@ def fetch_listing(url: str, credentials: Credentials | None) -> Listing:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - scheme checked above
             body = response.read().decode("utf-8", "replace")
             kind = response.headers.get("Content-Type", "")
-            return Listing(response.status, _file_names(body, kind))
+            return Listing(response.status, frozenset(lookups.file_names(body, kind)))
     except urllib.error.HTTPError as error:
         return Listing(error.code, frozenset())
-
-
-def _file_names(body: str, content_type: str) -> frozenset[str]:
-    if "json" in content_type:
-        data = json.loads(body)
-        return frozenset(str(item["filename"]) for item in data.get("files", []))
-    return frozenset(_HREF.findall(body))
