@@ -1,0 +1,123 @@
+"""The oldest copier `copier.yml` admits really copies the template and updates a project.
+
+The versions come from where they are declared, never from a second copy here:
+`_min_copier_version` in copier.yml, and the floor of `copier-template-extensions` in this
+repository's dev dependencies. uvx installs exactly those two versions from the package index.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from typing import TYPE_CHECKING
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.e2e
+
+# Template release 0.1.0: the last commit before the template had tags.
+FIRST_RELEASE = "c65932f"
+
+
+def min_copier_version() -> str:
+    """`_min_copier_version` from copier.yml."""
+    settings = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+    return str(settings["_min_copier_version"])
+
+
+def extensions_floor() -> str:
+    """The lowest `copier-template-extensions` this repository's dev dependencies admit."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(r'^\s*"copier-template-extensions>=([\w.]+)",$', pyproject, re.MULTILINE)
+    assert found, "pyproject.toml: no `copier-template-extensions>=X` in the dev dependencies"
+    return found.group(1)
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def release_history(destination: Path) -> Path:
+    """A clone of this repository: the first release tagged v0.1.0, the working tree v99.0.0."""
+    git("clone", "--quiet", "--no-checkout", str(ROOT), str(destination), cwd=ROOT)
+    git("tag", "v0.1.0", FIRST_RELEASE, cwd=destination)
+    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
+    shutil.copytree(ROOT, destination, ignore=ignore, symlinks=True, dirs_exist_ok=True)
+    git("add", "-A", cwd=destination)
+    git("commit", "--quiet", "--message", "The working tree", cwd=destination)
+    git("tag", "v99.0.0", cwd=destination)
+    return destination
+
+
+def test_the_minimum_copier_copies_and_updates_the_template(tmp_path: Path) -> None:
+    uvx = shutil.which("uvx")
+    assert uvx is not None, "uvx is not on PATH"
+    template = release_history(tmp_path / "template")
+    copier = [
+        uvx,
+        "--from",
+        f"copier=={min_copier_version()}",
+        "--with",
+        f"copier-template-extensions=={extensions_floor()}",
+        "copier",
+    ]
+    project = tmp_path / "acme-widgets"
+
+    def run(*args: str, cwd: Path) -> str:
+        done = subprocess.run(
+            [*copier, *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Traceback" not in done.stderr
+        return done.stdout + done.stderr
+
+    version = run("--version", cwd=tmp_path)
+    assert version.split()[-1] == min_copier_version()
+    run(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref=v0.1.0",
+        str(template),
+        str(project),
+        cwd=tmp_path,
+    )
+    assert git("status", "--porcelain", cwd=project) == ""  # the post-copy task committed it
+    readme = project / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nOur own notes.\n", encoding="utf-8")
+    git("commit", "--quiet", "--all", "--message", "Add notes", cwd=project)
+
+    run("update", "--trust", "--defaults", "--vcs-ref=v99.0.0", cwd=project)
+
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert answers["_commit"] == "v99.0.0"
+    assert "Our own notes." in readme.read_text(encoding="utf-8")
+    assert not list(project.rglob("*.rej"))
+    # Every file the team did not touch is what the same copier renders from scratch now.
+    fresh = tmp_path / "fresh" / "acme-widgets"
+    run("copy", "--trust", "--defaults", "--skip-tasks", str(template), str(fresh), cwd=tmp_path)
+    assert tracked(project) - {"uv.lock"} == tracked(fresh)
+    for path in sorted(tracked(fresh) - {"README.md", ".copier-answers.yml"}):
+        assert (project / path).read_bytes() == (fresh / path).read_bytes(), path
+
+
+def tracked(project: Path) -> set[str]:
+    """Files in the project, as git sees them (ignored files and .git left out)."""
+    if not (project / ".git").exists():
+        git("init", "--quiet", cwd=project)
+    listed = git("ls-files", "--cached", "--others", "--exclude-standard", cwd=project)
+    return set(listed.splitlines())

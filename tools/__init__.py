@@ -1,0 +1,1 @@
+"""Maintainer tools for the template repository itself: releases and the fleet view."""
