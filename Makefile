@@ -46,5 +46,5 @@ clean: ## Remove caches
 release-template: ## Tag a template release: make release-template VERSION=0.2.0
 	uv run python -m tools.release_template $(VERSION)
 
-fleet: ## Projects of a GitHub organisation made from this template: make fleet ORG=acme [JSON=1]
-	uv run python -m tools.fleet $(ORG) $(if $(JSON),--json)
+fleet: ## Repositories of an organisation made from this template: make fleet ORG=acme [JSON=1]
+	uv run python -m tools.fleet $(ORG) $(if $(JSON),--json) $(if $(TEMPLATE),--template $(TEMPLATE))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
+from tests.doubles.gh import FakeGitHub
 from tests.doubles.simple_index import SimpleIndex
 
 if TYPE_CHECKING:
@@ -58,4 +59,15 @@ def fake_aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeCodeArtifac
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv(STATE_ENV, str(fake.state_file))
     monkeypatch.setenv("NAME_GUARD_AWS", "cli")
+    return fake
+
+
+@pytest.fixture
+def fake_gh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeGitHub:
+    """A fake `gh` first on PATH, logged in, serving no endpoint yet."""
+    fake = FakeGitHub(tmp_path / "fake-gh-state.json")
+    bin_dir = fake.install(tmp_path / "fake-gh-bin").parent
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    for key, value in fake.env().items():
+        monkeypatch.setenv(key, value)
     return fake

@@ -1,0 +1,260 @@
+"""GitHub's REST API through the `gh` CLI, for tests: a fake `gh` executable serving a dict.
+
+The state is a JSON file (path in FAKE_GH_STATE): whether the user is logged in, and endpoint →
+JSON body. `gh api ENDPOINT` answers as GitHub documents it: the body for a known endpoint,
+`404 Not Found` (gh: exit 1, the error body on stdout, `gh: Not Found (HTTP 404)` on stderr) for
+an unknown one, list endpoints paginated by `per_page` (default 30, at most 100) and `page`, every
+page with `--paginate` (each page a separate JSON array, as gh prints them without `--slurp`),
+and `state`/`head` filters on pull-request lists. Every call is appended to the state's `calls`.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+STATE_ENV = "FAKE_GH_STATE"
+DOCS = "https://docs.github.com/rest"
+NOT_LOGGED_IN = "You are not logged into any GitHub hosts. To log in, run: gh auth login\n"
+
+
+class FakeGitHub:
+    """Endpoints of one GitHub host, and the `gh` CLI that reaches them."""
+
+    def __init__(self, state_file: Path, *, logged_in: bool = True) -> None:
+        self.state_file = state_file
+        self._write({"logged_in": logged_in, "endpoints": {}, "errors": {}, "calls": []})
+
+    def _read(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
+        return data
+
+    def _write(self, state: dict[str, Any]) -> None:
+        self.state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+
+    def serve(self, endpoint: str, body: Any) -> None:  # noqa: ANN401 - any JSON body
+        """Answer `gh api ENDPOINT` (path without query or leading slash) with BODY."""
+        state = self._read()
+        state["endpoints"][endpoint.strip("/")] = body
+        self._write(state)
+
+    def fail(self, endpoint: str, status: int, message: str) -> None:
+        """Answer ENDPOINT with an HTTP error, e.g. 403 for a rate limit."""
+        state = self._read()
+        state["errors"][endpoint.strip("/")] = {"status": status, "message": message}
+        self._write(state)
+
+    def log_out(self) -> None:
+        """Forget the login, as `gh auth logout` does."""
+        state = self._read()
+        state["logged_in"] = False
+        self._write(state)
+
+    def add_file(self, repository: str, path: str, text: str) -> None:
+        """Serve a file through the contents API of REPOSITORY (`owner/name`)."""
+        self.serve(f"repos/{repository}/contents/{path}", contents_response(path, text))
+
+    @property
+    def calls(self) -> list[list[str]]:
+        """The argument lists `gh` was called with, in order."""
+        calls: list[list[str]] = self._read()["calls"]
+        return calls
+
+    def install(self, bin_dir: Path) -> Path:
+        """Write an executable `gh` into `bin_dir` that serves this state; return its path."""
+        bin_dir.mkdir(parents=True, exist_ok=True)
+        gh = bin_dir / "gh"
+        gh.write_text(
+            f"#!{sys.executable}\n"
+            "import sys\n"
+            f"sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})\n"
+            "import gh\n"
+            "sys.exit(gh.cli_main(sys.argv[1:]))\n",
+            encoding="utf-8",
+        )
+        gh.chmod(gh.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        return gh
+
+    def env(self) -> dict[str, str]:
+        """The environment variables the fake `gh` needs."""
+        return {STATE_ENV: str(self.state_file)}
+
+
+# --- Documented response shapes ------------------------------------------------------------------
+
+
+def repository(full_name: str, *, archived: bool = False, branch: str = "main") -> dict[str, Any]:
+    """A repository as `GET /orgs/{org}/repos` lists it (the fields tools read)."""
+    owner, name = full_name.split("/")
+    return {
+        "id": int(hashlib.sha256(full_name.encode()).hexdigest()[:8], 16),
+        "name": name,
+        "full_name": full_name,
+        "owner": {"login": owner, "type": "Organization"},
+        "private": True,
+        "fork": False,
+        "archived": archived,
+        "default_branch": branch,
+        "html_url": f"https://github.com/{full_name}",
+    }
+
+
+def contents_response(path: str, text: str) -> dict[str, Any]:
+    """`GET /repos/{owner}/{repo}/contents/{path}` for a file: base64 in lines of 60, as GitHub."""
+    raw = base64.b64encode(text.encode()).decode()
+    content = "".join(raw[i : i + 60] + "\n" for i in range(0, len(raw), 60))
+    return {
+        "type": "file",
+        "encoding": "base64",
+        "size": len(text.encode()),
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "content": content,
+        "sha": hashlib.sha1(text.encode()).hexdigest(),  # noqa: S324 - git's blob ids are SHA-1
+    }
+
+
+def pull_request(
+    repository: str, number: int, branch: str, *, state: str = "open", title: str = ""
+) -> dict[str, Any]:
+    """A pull request as `GET /repos/{owner}/{repo}/pulls` lists it."""
+    owner = repository.split("/", maxsplit=1)[0]
+    return {
+        "number": number,
+        "state": state,
+        "title": title or f"Pull request {number}",
+        "html_url": f"https://github.com/{repository}/pull/{number}",
+        "head": {"ref": branch, "label": f"{owner}:{branch}"},
+        "base": {"ref": "main"},
+    }
+
+
+def tag(name: str) -> dict[str, Any]:
+    """A tag as `GET /repos/{owner}/{repo}/tags` lists it."""
+    sha = hashlib.sha1(name.encode()).hexdigest()  # noqa: S324 - a stand-in commit id
+    return {"name": name, "commit": {"sha": sha}}
+
+
+# --- The executable ------------------------------------------------------------------------------
+
+
+class _HttpError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _filtered(path: str, items: list[Any], query: dict[str, list[str]]) -> list[Any]:
+    """Apply the filters GitHub documents for pull-request lists: `state` and `head`."""
+    if not path.endswith("/pulls"):
+        return items
+    state = query.get("state", ["open"])[0]
+    if state != "all":
+        items = [item for item in items if item["state"] == state]
+    if "head" in query:
+        items = [item for item in items if item["head"]["label"] == query["head"][0]]
+    return items
+
+
+def _pages(items: list[Any], query: dict[str, list[str]], *, paginate: bool) -> Iterator[str]:
+    size = min(int(query.get("per_page", ["30"])[0]), 100)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+    if paginate:
+        yield from (json.dumps(chunk) for chunk in chunks)
+        return
+    page = int(query.get("page", ["1"])[0])
+    yield json.dumps(chunks[page - 1] if page <= len(chunks) else [])
+
+
+def _answer(state: dict[str, Any], endpoint: str, *, paginate: bool) -> Iterator[str]:
+    parts = urlsplit(endpoint)
+    path = parts.path.strip("/")
+    query = parse_qs(parts.query)
+    if path in state["errors"]:
+        error = state["errors"][path]
+        raise _HttpError(error["status"], error["message"])
+    if path not in state["endpoints"]:
+        raise _HttpError(404, "Not Found")
+    body = state["endpoints"][path]
+    if isinstance(body, list):
+        yield from _pages(_filtered(path, body, query), query, paginate=paginate)
+    else:
+        yield json.dumps(body)
+
+
+def _api(state: dict[str, Any], args: list[str]) -> int:
+    paginate = False
+    endpoint = ""
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--paginate":
+            paginate = True
+        elif arg in {"-H", "--header", "--hostname"} and rest:
+            rest.pop(0)
+        elif arg in {"-X", "--method"} and rest:
+            if rest.pop(0).upper() != "GET":
+                sys.stderr.write("fake gh: only GET requests are served\n")
+                return 1
+        elif arg.startswith("-"):
+            sys.stderr.write(f"unknown flag: {arg}\n")
+            return 1
+        else:
+            endpoint = arg
+    if not endpoint:
+        sys.stderr.write("accepts 1 arg(s), received 0\n")
+        return 1
+    try:
+        sys.stdout.write("".join(_answer(state, endpoint, paginate=paginate)))
+    except _HttpError as error:
+        body = {"message": error.message, "documentation_url": DOCS, "status": str(error.status)}
+        sys.stdout.write(json.dumps(body))
+        sys.stderr.write(f"gh: {error.message} (HTTP {error.status})\n")
+        return 1
+    return 0
+
+
+@contextlib.contextmanager
+def _locked(state_file: Path) -> Iterator[None]:
+    import fcntl  # noqa: PLC0415 - POSIX only, like the executable itself
+
+    with Path(f"{state_file}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def cli_main(argv: list[str]) -> int:
+    """The fake `gh`: `gh auth status` and `gh api [--paginate] ENDPOINT`."""
+    state_file = Path(os.environ[STATE_ENV])
+    with _locked(state_file):
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        state["calls"].append(argv)
+        state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    if argv[:2] == ["auth", "status"]:
+        if not state["logged_in"]:
+            sys.stderr.write(NOT_LOGGED_IN)
+            return 1
+        sys.stdout.write("github.com\n  ✓ Logged in to github.com account tests (keyring)\n")
+        return 0
+    if argv[:1] == ["api"]:
+        if not state["logged_in"]:
+            sys.stderr.write("To get started with GitHub CLI, please run:  gh auth login\n")
+            return 4
+        return _api(state, argv[1:])
+    sys.stderr.write(f"fake gh: `gh {' '.join(argv[:2])}` is not served by this test double\n")
+    return 1
