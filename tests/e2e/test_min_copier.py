@@ -48,7 +48,8 @@ def git(*args: str, cwd: Path) -> str:
 def release_history(destination: Path) -> Path:
     """A clone of this repository: the first release tagged v0.1.0, the working tree v99.0.0."""
     git("clone", "--quiet", "--no-checkout", str(ROOT), str(destination), cwd=ROOT)
-    git("tag", "v0.1.0", FIRST_RELEASE, cwd=destination)
+    # As the README says to tag it.
+    git("tag", "-a", "v0.1.0", FIRST_RELEASE, "-m", "Template release 0.1.0", cwd=destination)
     ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
     shutil.copytree(ROOT, destination, ignore=ignore, symlinks=True, dirs_exist_ok=True)
     git("add", "-A", cwd=destination)

@@ -123,21 +123,28 @@ def test_json_has_the_same_facts() -> None:
     assert by_name["acme/gadgets"]["drift_pull_request"] is None
 
 
-def test_the_documented_make_command_prints_json(org: FakeGitHub) -> None:
+def test_the_documented_make_commands(org: FakeGitHub) -> None:
     # The tools' dependencies are in this environment: uv uses it as it is.
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": sys.prefix, "UV_NO_SYNC": "1"}
-    done = subprocess.run(
-        ["make", "--silent", "fleet", "ORG=acme", "JSON=1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    assert len(json.loads(done.stdout)["repositories"]) == 3
-    assert org.calls
+
+    def make(*args: str) -> str:
+        done = subprocess.run(
+            ["make", "--silent", "fleet", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert make("ORG=acme").startswith("REPOSITORY ")
+    org.serve("repos/acme/other/tags", [tag("v3.0.0")])
+    other = json.loads(make("ORG=acme", "JSON=1", "TEMPLATE=acme/other"))
+    assert [r["repository"] for r in other["repositories"]] == ["acme/other"]
+    assert ["api", "--paginate", "repos/acme/other/tags?per_page=100"] in org.calls
 
 
 def test_an_org_with_no_project_says_so(fake_gh: FakeGitHub) -> None:
