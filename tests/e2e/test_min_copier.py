@@ -53,7 +53,7 @@ def release_history(destination: Path) -> Path:
     ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
     shutil.copytree(ROOT, destination, ignore=ignore, symlinks=True, dirs_exist_ok=True)
     git("add", "-A", cwd=destination)
-    git("commit", "--quiet", "--message", "The working tree", cwd=destination)
+    git("commit", "--quiet", "--allow-empty", "--message", "The working tree", cwd=destination)
     git("tag", "v99.0.0", cwd=destination)
     return destination
 
