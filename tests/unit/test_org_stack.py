@@ -1,0 +1,75 @@
+"""The organisation stack: cfn-lint clean, and its settings file agrees with its parameters."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests import cfn
+
+BIN = Path(sys.executable).parent
+ORG = cfn.ROOT / "org"
+
+
+def test_cfn_lint_finds_nothing_in_the_stack() -> None:
+    result = subprocess.run(
+        [str(BIN / "cfn-lint"), "--", str(cfn.TEMPLATE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_the_copier_settings_say_what_the_stack_file_says() -> None:
+    stack = json.loads((ORG / "stack.json").read_text(encoding="utf-8"))
+    settings = yaml.safe_load((ORG / "copier-settings.yml").read_text(encoding="utf-8"))
+    defaults, parameters = settings["defaults"], stack["Parameters"]
+    assert defaults["aws_account_id"] == stack["AccountId"]
+    assert defaults["aws_region"] == stack["Region"]
+    assert defaults["aws_profile"] == stack["Profile"]
+    assert defaults["codeartifact_domain"] == parameters["DomainName"]
+    assert defaults["codeartifact_repository"] == parameters["RepositoryName"]
+    assert defaults["github_repository"].startswith(f"{parameters['GitHubOwner']}/")
+    assert set(stack["Parameters"]) <= set(cfn.load()["Parameters"])
+
+
+def test_the_stack_covers_every_repository_of_the_owner_by_default() -> None:
+    template = cfn.load()
+    resolver = cfn.Resolver(template, {"DomainName": "acme", "GitHubOwner": "acme"})
+    trust = resolver.resolve(
+        template["Resources"]["ReleaseRole"]["Properties"]["AssumeRolePolicyDocument"]
+    )
+    condition = trust["Statement"][0]["Condition"]
+    assert condition["StringLike"]["token.actions.githubusercontent.com:sub"] == [
+        "repo:acme/*:ref:refs/heads/release",
+        "repo:acme/*:ref:refs/heads/release/*",
+    ]
+    assert condition["StringEquals"] == {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
+    }
+
+
+def test_a_list_of_repositories_gets_both_release_patterns_each() -> None:
+    template = cfn.load()
+    parameters = {
+        "DomainName": "acme",
+        "GitHubOwner": "acme",
+        "GitHubRepositories": "acme/widgets,acme/tools",
+    }
+    resolver = cfn.Resolver(template, parameters)
+    trust = resolver.resolve(
+        template["Resources"]["ReleaseRole"]["Properties"]["AssumeRolePolicyDocument"]
+    )
+    assert sorted(trust["Statement"][0]["Condition"]["StringLike"].popitem()[1]) == [
+        "repo:acme/tools:ref:refs/heads/release",
+        "repo:acme/tools:ref:refs/heads/release/*",
+        "repo:acme/widgets:ref:refs/heads/release",
+        "repo:acme/widgets:ref:refs/heads/release/*",
+    ]
