@@ -30,6 +30,7 @@ bench: ## Time generation, the name guard and the generated project's checks
 
 # --- The organisation's CodeArtifact set-up: org/README.md ------------------------------------
 ORG_STACK ?= org/stack.json
+ORG_SETTINGS ?= org/copier-settings.yml
 
 org-lint: ## Lint the organisation stack (cfn-lint)
 	uv run cfn-lint org/codeartifact.yml
@@ -41,7 +42,7 @@ org-deploy: ## Create or update the organisation stack, then print its outputs
 	uv run python org/stack.py deploy --config $(ORG_STACK)
 
 org-laptop: ## Once per laptop: make the organisation's answers copier's defaults
-	uv run python org/laptop.py
+	uv run python org/laptop.py $(ORG_SETTINGS)
 
 clean: ## Remove caches
 	rm -rf .pytest_cache .mypy_cache .ruff_cache

@@ -45,11 +45,15 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def main() -> int:
-    """Merge, write, and say where."""
+def main(argv: list[str]) -> int:
+    """Merge the file named on the command line (default org/copier-settings.yml); say where."""
+    source = Path(argv[0]) if argv else ORG_SETTINGS
     target = settings_path(os.environ)
+    if not source.is_file():
+        sys.stderr.write(f"error: {source} does not exist: the organisation's answers go there.\n")
+        return 1
     try:
-        merged = merge(_load(target), _load(ORG_SETTINGS))
+        merged = merge(_load(target), _load(source))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(yaml.safe_dump(merged, sort_keys=False), encoding="utf-8")
     except (OSError, TypeError, yaml.YAMLError) as error:
@@ -64,4 +68,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
