@@ -395,6 +395,12 @@ def _other_main(state_file: Path, argv: list[str]) -> int:
             state = json.loads(state_file.read_text(encoding="utf-8"))
             state["calls"].append({"operation": operation, "args": options})
             state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        if state["latency"]:
+            import time  # noqa: PLC0415 - only the executable sleeps
+
+            time.sleep(state["latency"])
+        with _locked(state_file):
+            state = json.loads(state_file.read_text(encoding="utf-8"))
             _check_session(state, options)
             data = _cloud(state, operation, options) if service != "sts" else _caller(state)
             state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
