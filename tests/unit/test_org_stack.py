@@ -73,3 +73,17 @@ def test_a_list_of_repositories_gets_both_release_patterns_each() -> None:
         "repo:acme/widgets:ref:refs/heads/release",
         "repo:acme/widgets:ref:refs/heads/release/*",
     ]
+
+
+def test_an_existing_domain_is_adopted_not_created() -> None:
+    template = cfn.load()
+    resolver = cfn.Resolver(
+        template, {"DomainName": "initech", "CreateDomain": "false", "GitHubOwner": "initech"}
+    )
+    assert template["Resources"]["Domain"]["Condition"] == "CreateTheDomain"
+    assert not resolver.condition("CreateTheDomain")
+    repository = resolver.resolve(template["Resources"]["Repository"]["Properties"])
+    assert repository["DomainName"] == "initech"
+    # Deleting the stack never deletes packages: the domain and repositories are kept.
+    for logical in ("Domain", "Repository", "UpstreamRepository"):
+        assert template["Resources"][logical]["DeletionPolicy"] == "Retain"

@@ -94,10 +94,14 @@ def demo_patterns(recorded: dict[str, str]) -> dict[str, re.Pattern[str]]:
         patterns[f"AWS account {DEMO_ACCOUNT}"] = re.compile(re.escape(DEMO_ACCOUNT))
     if recorded.get("codeartifact_domain") == DEMO_DOMAIN:
         # Where the domain is written as a domain: not every word "acme" (acme-widgets, ACME).
-        domain = (
-            rf"CODEARTIFACT_DOMAIN := {DEMO_DOMAIN}$|codeartifact_domain: {DEMO_DOMAIN}$|"
-            rf"//{DEMO_DOMAIN}-\d{{12}}\.d\.codeartifact|(?:domain|repository|package)/"
-            rf"{DEMO_DOMAIN}\b|--domain {DEMO_DOMAIN}\b"
+        domain = "|".join(
+            (
+                f"CODEARTIFACT_DOMAIN := {DEMO_DOMAIN}$",
+                f"codeartifact_domain: {DEMO_DOMAIN}$",
+                f"//{DEMO_DOMAIN}-" + r"[0-9]+\.d\.codeartifact",
+                f"(?:domain|repository|package)/{DEMO_DOMAIN}" + r"\b",
+                f"--domain {DEMO_DOMAIN}" + r"\b",
+            )
         )
         patterns[f"CodeArtifact domain {DEMO_DOMAIN}"] = re.compile(domain, re.MULTILINE)
     if recorded.get("author_email") == DEMO_EMAIL:
