@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 STATE_ENV = "FAKE_AWS_STATE"
 DEFAULT_TOKEN = "fake-codeartifact-token-0123456789abcdef"  # noqa: S105 - a test double's token
@@ -167,6 +167,8 @@ _OPERATIONS = {
     "list-package-versions": "ListPackageVersions",
     "describe-package-version": "DescribePackageVersion",
     "put-package-origin-configuration": "PutPackageOriginConfiguration",
+    "delete-repository": "DeleteRepository",
+    "delete-domain": "DeleteDomain",
 }
 _FLAGS_WITHOUT_VALUE = {"--no-paginate", "--debug", "--no-cli-pager"}
 
@@ -247,7 +249,8 @@ def _check_target(state: dict[str, Any], operation: str, options: dict[str, str]
         _fail("ResourceNotFoundException", operation, message)
     if options.get("domain-owner", state["domain_owner"]) != state["domain_owner"]:
         _fail("AccessDeniedException", operation, "Not authorized on this domain.")
-    if "repository" in options and options["repository"] != state["repository"]:
+    repositories = (state["repository"], state.get("upstream_repository", "pypi-store"))
+    if "repository" in options and options["repository"] not in repositories:
         message = f"Repository {options['repository']} not found in domain {state['domain']}."
         _fail("ResourceNotFoundException", operation, message)
     if "format" in options and options["format"] != "pypi":
@@ -262,11 +265,40 @@ def _origin(state: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     return {"domainEntryPoint": point, "originType": entry["origin"]}
 
 
+def _domain_answer(
+    state: dict[str, Any], operation: str, options: dict[str, str]
+) -> dict[str, Any]:
+    """The operations on the domain and repositories rather than on one package."""
+    owner = state["domain_owner"]
+    answers: dict[str, Callable[[], dict[str, Any]]] = {
+        "GetAuthorizationToken": lambda: {
+            "authorizationToken": state["token"],
+            "expiration": state["token_expiration"],
+        },
+        "GetRepositoryEndpoint": lambda: {"repositoryEndpoint": state["endpoint"]},
+        "DeleteRepository": lambda: {
+            "repository": {
+                "name": options["repository"],
+                "domainName": state["domain"],
+                "domainOwner": owner,
+            }
+        },
+        "DeleteDomain": lambda: {"domain": {"name": state["domain"], "owner": owner}},
+    }
+    return answers[operation]()
+
+
+_DOMAIN_OPERATIONS = {
+    "GetAuthorizationToken",
+    "GetRepositoryEndpoint",
+    "DeleteRepository",
+    "DeleteDomain",
+}
+
+
 def _answer(state: dict[str, Any], operation: str, options: dict[str, str]) -> dict[str, Any]:
-    if operation == "GetAuthorizationToken":
-        return {"authorizationToken": state["token"], "expiration": state["token_expiration"]}
-    if operation == "GetRepositoryEndpoint":
-        return {"repositoryEndpoint": state["endpoint"]}
+    if operation in _DOMAIN_OPERATIONS:
+        return _domain_answer(state, operation, options)
     name = options.get("package", "")
     if name != _normalise(name):
         # AWS wants the normalised name for pypi packages and finds nothing under another one.
@@ -373,6 +405,8 @@ _CLOUDFORMATION = {
     "wait change-set-create-complete": "wait change-set-create-complete",
     "wait stack-create-complete": "wait stack-create-complete",
     "wait stack-update-complete": "wait stack-update-complete",
+    "delete-stack": "DeleteStack",
+    "wait stack-delete-complete": "wait stack-delete-complete",
 }
 _NO_CHANGES = (
     "The submitted information didn't contain changes. Submit different information to create "
@@ -437,12 +471,20 @@ def _template_sections(path: str) -> dict[str, list[tuple[str, str]]]:
     return sections
 
 
-def _cloud(state: dict[str, Any], operation: str, options: dict[str, str]) -> dict[str, Any] | None:
+def _cloud(  # noqa: C901, PLR0911 - one branch per CloudFormation operation, as AWS documents them
+    state: dict[str, Any], operation: str, options: dict[str, str]
+) -> dict[str, Any] | None:
     """One CloudFormation operation on the state: stacks and change sets."""
     name = options.get("stack-name", "")
     stack = state["stacks"].get(name)
     if operation == "CreateChangeSet":
         return _create_change_set(state, options)
+    if operation == "DeleteStack":
+        # The domain and repositories are Retain: deleting the stack leaves them (and packages).
+        state["stacks"].pop(name, None)
+        return None
+    if operation == "wait stack-delete-complete":
+        return None
     if operation == "DescribeStacks" or operation.startswith("wait stack"):
         if stack is None:
             _fail("ValidationError", "DescribeStacks", f"Stack with id {name} does not exist")

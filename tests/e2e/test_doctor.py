@@ -228,12 +228,15 @@ def test_an_old_uv_without_uv_auth(laptop: Laptop) -> None:
     pyproject = (laptop.team / "pyproject.toml").read_text(encoding="utf-8")
     required = re.search(r'required-version = ">=([\d.]+)"', pyproject)
     assert required is not None
-    if tuple(map(int, required.group(1).split("."))) > (0, 8, 0):
+    floor = required.group(1)
+    if tuple(map(int, floor.split("."))) > (0, 8, 0):
+        assert f"✗ uv 0.8.0 is older than pyproject.toml's required-version (>={floor})" in out
+    else:  # the project's floor admits this uv: doctor says the floor is too low
         assert (
-            f"✗ uv 0.8.0 is older than pyproject.toml's required-version (>={required.group(1)})"
-            in out
+            f"! pyproject.toml's required-version (>={floor}) admits a uv without `uv auth`" in out
         )
-    assert "? CodeArtifact token not checked" in out or "✗ no CodeArtifact token" in out
+    assert "? CodeArtifact token not checked: this uv has no `uv auth`\n" in out
+    assert "? Python versions not checked: `uv python find`: exit code 3\n" in out
 
 
 def test_offline_it_says_what_it_could_not_check(laptop: Laptop) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -119,6 +121,31 @@ def test_plan_then_deploy_then_plan_again(
     assert "Stack codeartifact-python is up to date: nothing to change." in again.stdout
     assert fake.calls[-1]["operation"] == "DeleteChangeSet"
     assert fake.calls[-4]["args"]["change-set-type"] == "UPDATE"
+
+
+def test_the_readmes_tear_down_commands_run_as_written(
+    org: tuple[FakeCodeArtifact, Path, dict[str, str]],
+) -> None:
+    fake, stack, env = org
+    deployed = make("org-deploy", env, f"ORG_STACK={stack}")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    readme = (ROOT / "org" / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Tear it down\n.*?```sh\n(.*?)```", readme, re.DOTALL)
+    assert block is not None
+    before = len(fake.calls)
+    for line in block.group(1).splitlines():
+        done = subprocess.run(
+            shlex.split(line), env=env, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, f"{line}: {done.stderr}"
+    assert [(c["operation"], c["args"].get("repository")) for c in fake.calls[before:]] == [
+        ("DeleteStack", None),
+        ("wait stack-delete-complete", None),
+        ("DeleteRepository", "python"),
+        ("DeleteRepository", "pypi-store"),
+        ("DeleteDomain", None),
+    ]
+    assert fake.stack("codeartifact-python") is None
 
 
 def test_plan_refuses_another_account_and_a_missing_session(

@@ -91,6 +91,10 @@ def check_uv(ctx: Context) -> list[Line]:
     if not auth.ok:
         fix = _upgrade_uv(path, required)
         lines.append(fail(f"uv {version} has no `uv auth`: `make login` needs it", fix))
+        if required is not None and version is not None and version.key() >= required.key():
+            # The project's floor lets this uv in: the template's newer pyproject raises it.
+            text = f"pyproject.toml's required-version (>={required}) admits a uv without `uv auth`"
+            lines.append(warn(text, f"{ctx.copier} update --trust"))
     return lines
 
 
