@@ -8,7 +8,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -233,9 +233,8 @@ def _cached_expiry(cache: Path, start_url: str) -> datetime | None:
     return latest
 
 
-def _left(delta: object) -> str:
-    seconds = int(getattr(delta, "total_seconds", lambda: 0)())
-    hours, rest = divmod(max(seconds, 0), 3600)
+def _left(delta: timedelta) -> str:
+    hours, rest = divmod(max(int(delta.total_seconds()), 0), 3600)
     return f"{hours} h {rest // 60:02d} min left"
 
 
@@ -326,7 +325,9 @@ def check_template(ctx: Context) -> list[Line]:
     if not source or current is None:
         return [unknown(f"template version unknown (.copier-answers.yml _commit {current_text!r})")]
     url = re.sub(r"^gh:", "https://github.com/", re.sub(r"^gl:", "https://gitlab.com/", source))
-    listed = probes.run(["git", "ls-remote", "--tags", "--refs", url], env=ctx.env)
+    # No prompt for a private fork's password: without credentials it is "could not check".
+    env = {**ctx.env, "GIT_TERMINAL_PROMPT": "0"}
+    listed = probes.run(["git", "ls-remote", "--tags", "--refs", url], env=env)
     if not listed.ok:
         return [unknown(f"template version not checked: {url}: {listed.last_line()}")]
     tags = re.findall(r"refs/tags/(\S+)", listed.stdout)
