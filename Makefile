@@ -1,6 +1,10 @@
 # Maintainer tasks for the template repository itself. `make` lists them.
 .DEFAULT_GOAL := help
+# Every directory of this repository's own Python, for the linters.
+PY_DIRS := hooks tests tools org benchmarks
+
 .PHONY: help install fmt lint type test test-fast test-min-copier pythons bench clean release-template fleet
+.PHONY: org-lint org-plan org-deploy org-laptop
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -8,13 +12,13 @@ help: ## List the targets
 install: ## Create the development environment
 	uv sync
 
-fmt: ## Format the hooks, tests, tools and benchmark
-	uv run ruff format hooks tests tools benchmarks
-	uv run ruff check --fix hooks tests tools benchmarks
+fmt: ## Format this repository's Python
+	uv run ruff format $(PY_DIRS)
+	uv run ruff check --fix $(PY_DIRS)
 
 lint: ## Lint without changing anything
-	uv run ruff check hooks tests tools benchmarks
-	uv run ruff format --check hooks tests tools benchmarks
+	uv run ruff check $(PY_DIRS)
+	uv run ruff format --check $(PY_DIRS)
 
 type: ## Type-check (mypy strict)
 	uv run mypy
@@ -39,6 +43,22 @@ pythons: ## Install the Pythons the generated projects are tested with
 
 bench: ## Time generation, the name guard and the generated project's checks
 	uv run python -m benchmarks.bench
+
+# --- The organisation's CodeArtifact set-up: org/README.md ------------------------------------
+ORG_STACK ?= org/stack.json
+ORG_SETTINGS ?= org/copier-settings.yml
+
+org-lint: ## Lint the organisation stack (cfn-lint)
+	uv run cfn-lint org/codeartifact.yml
+
+org-plan: ## Show what the organisation stack would change in AWS (a change set, not applied)
+	uv run python org/stack.py plan --config $(ORG_STACK)
+
+org-deploy: ## Create or update the organisation stack, then print its outputs
+	uv run python org/stack.py deploy --config $(ORG_STACK)
+
+org-laptop: ## Once per laptop: make the organisation's answers copier's defaults
+	uv run python org/laptop.py $(ORG_SETTINGS)
 
 clean: ## Remove caches
 	rm -rf .pytest_cache .mypy_cache .ruff_cache

@@ -1,9 +1,10 @@
 """CodeArtifact's control plane for tests: a fake `aws` executable, and botocore Stubber helpers.
 
 moto has no CodeArtifact backend, so this module follows AWS's documented requests, responses
-and errors for the operations our code uses. The fake `aws` keeps its state in a JSON file (path
-in FAKE_AWS_STATE), so a test can seed it, run real programs that call `aws`, and read back
-every call they made. Tokens are never recorded.
+and errors for the operations our code uses: CodeArtifact's, `sts get-caller-identity`, and the
+CloudFormation change-set calls of `make org-plan` / `make org-deploy`. The fake `aws` keeps its
+state in a JSON file (path in FAKE_AWS_STATE), so a test can seed it, run real programs that call
+`aws`, and read back every call they made. Tokens are never recorded.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 STATE_ENV = "FAKE_AWS_STATE"
 DEFAULT_TOKEN = "fake-codeartifact-token-0123456789abcdef"  # noqa: S105 - a test double's token
@@ -56,6 +57,10 @@ class FakeCodeArtifact:
                 "token": DEFAULT_TOKEN,
                 "token_expiration": (_now() + dt.timedelta(hours=12)).isoformat(),
                 "credentials": True,
+                "sso_expired": False,  # True: the profile's SSO session has expired
+                "caller_arn": f"arn:aws:sts::{domain_owner}:assumed-role/Developer/jane",
+                "stacks": {},  # CloudFormation: stack name -> status, parameters, outputs
+                "change_sets": {},  # change-set name -> stack, type, status, changes
                 "profiles": None,  # None: any profile exists; else the list that does
                 "latency": 0.0,
                 "packages": {},
@@ -74,7 +79,7 @@ class FakeCodeArtifact:
         self.state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
 
     def update(self, **changes: Any) -> None:  # noqa: ANN401 - JSON values
-        """Change top-level state: token, token_expiration, credentials, profiles, latency..."""
+        """Change top-level state: token, token_expiration, credentials, sso_expired, latency..."""
         state = self._read()
         state.update(changes)
         self._write(state)
@@ -108,6 +113,11 @@ class FakeCodeArtifact:
     def package(self, name: str) -> dict[str, Any] | None:
         """A package's state, or None."""
         found: dict[str, Any] | None = self._read()["packages"].get(_normalise(name))
+        return found
+
+    def stack(self, name: str) -> dict[str, Any] | None:
+        """A CloudFormation stack's state (status, parameters, outputs), or None."""
+        found: dict[str, Any] | None = self._read()["stacks"].get(name)
         return found
 
     @property
@@ -157,6 +167,8 @@ _OPERATIONS = {
     "list-package-versions": "ListPackageVersions",
     "describe-package-version": "DescribePackageVersion",
     "put-package-origin-configuration": "PutPackageOriginConfiguration",
+    "delete-repository": "DeleteRepository",
+    "delete-domain": "DeleteDomain",
 }
 _FLAGS_WITHOUT_VALUE = {"--no-paginate", "--debug", "--no-cli-pager"}
 
@@ -176,8 +188,12 @@ def _fail(code: str, operation: str, message: str) -> NoReturn:
 def _parse(argv: list[str]) -> tuple[str, dict[str, str]]:
     if len(argv) < 2 or argv[0] != "codeartifact" or argv[1] not in _OPERATIONS:
         raise _CliError(252, f"aws: error: argument operation: invalid choice: {argv[:2]}\n")
+    return argv[1], _options(argv[2:])
+
+
+def _options(args: list[str]) -> dict[str, str]:
     options: dict[str, str] = {}
-    rest = argv[2:]
+    rest = list(args)
     while rest:
         flag = rest.pop(0)
         if flag in _FLAGS_WITHOUT_VALUE:
@@ -186,7 +202,7 @@ def _parse(argv: list[str]) -> tuple[str, dict[str, str]]:
             options[flag[2:]] = rest.pop(0)
         else:
             raise _CliError(252, f"aws: error: unrecognized arguments: {flag}\n")
-    return argv[1], options
+    return options
 
 
 @contextlib.contextmanager
@@ -201,10 +217,14 @@ def _locked(state_file: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _check_target(state: dict[str, Any], operation: str, options: dict[str, str]) -> None:
+def _check_session(state: dict[str, Any], options: dict[str, str]) -> None:
+    """The profile, the SSO session and the credentials, as every AWS CLI command checks them."""
     profiles = state["profiles"]
     if profiles is not None and "profile" in options and options["profile"] not in profiles:
         text = f"\nThe config profile ({options['profile']}) could not be found\n"
+        raise _CliError(255, text)
+    if state["sso_expired"]:
+        text = "\nError when retrieving token from sso: Token has expired and refresh failed\n"
         raise _CliError(255, text)
     if not state["credentials"]:
         text = (
@@ -212,6 +232,10 @@ def _check_target(state: dict[str, Any], operation: str, options: dict[str, str]
             'configure".\n'
         )
         raise _CliError(EXIT_CONFIG, text)
+
+
+def _check_target(state: dict[str, Any], operation: str, options: dict[str, str]) -> None:
+    _check_session(state, options)
     forced = state["errors"].get(operation)
     if forced:
         _fail(forced["code"], operation, forced["message"])
@@ -225,7 +249,8 @@ def _check_target(state: dict[str, Any], operation: str, options: dict[str, str]
         _fail("ResourceNotFoundException", operation, message)
     if options.get("domain-owner", state["domain_owner"]) != state["domain_owner"]:
         _fail("AccessDeniedException", operation, "Not authorized on this domain.")
-    if "repository" in options and options["repository"] != state["repository"]:
+    repositories = (state["repository"], state.get("upstream_repository", "pypi-store"))
+    if "repository" in options and options["repository"] not in repositories:
         message = f"Repository {options['repository']} not found in domain {state['domain']}."
         _fail("ResourceNotFoundException", operation, message)
     if "format" in options and options["format"] != "pypi":
@@ -240,11 +265,40 @@ def _origin(state: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     return {"domainEntryPoint": point, "originType": entry["origin"]}
 
 
+def _domain_answer(
+    state: dict[str, Any], operation: str, options: dict[str, str]
+) -> dict[str, Any]:
+    """The operations on the domain and repositories rather than on one package."""
+    owner = state["domain_owner"]
+    answers: dict[str, Callable[[], dict[str, Any]]] = {
+        "GetAuthorizationToken": lambda: {
+            "authorizationToken": state["token"],
+            "expiration": state["token_expiration"],
+        },
+        "GetRepositoryEndpoint": lambda: {"repositoryEndpoint": state["endpoint"]},
+        "DeleteRepository": lambda: {
+            "repository": {
+                "name": options["repository"],
+                "domainName": state["domain"],
+                "domainOwner": owner,
+            }
+        },
+        "DeleteDomain": lambda: {"domain": {"name": state["domain"], "owner": owner}},
+    }
+    return answers[operation]()
+
+
+_DOMAIN_OPERATIONS = {
+    "GetAuthorizationToken",
+    "GetRepositoryEndpoint",
+    "DeleteRepository",
+    "DeleteDomain",
+}
+
+
 def _answer(state: dict[str, Any], operation: str, options: dict[str, str]) -> dict[str, Any]:
-    if operation == "GetAuthorizationToken":
-        return {"authorizationToken": state["token"], "expiration": state["token_expiration"]}
-    if operation == "GetRepositoryEndpoint":
-        return {"repositoryEndpoint": state["endpoint"]}
+    if operation in _DOMAIN_OPERATIONS:
+        return _domain_answer(state, operation, options)
     name = options.get("package", "")
     if name != _normalise(name):
         # AWS wants the normalised name for pypi packages and finds nothing under another one.
@@ -315,6 +369,8 @@ def cli_main(argv: list[str]) -> int:
     import time  # noqa: PLC0415 - only the executable sleeps
 
     state_file = Path(os.environ[STATE_ENV])
+    if argv[:1] in (["sts"], ["cloudformation"]):
+        return _other_main(state_file, argv)
     try:
         command, options = _parse(argv)
         operation = _OPERATIONS[command]
@@ -335,6 +391,215 @@ def cli_main(argv: list[str]) -> int:
         return error.code
     sys.stdout.write(_output(data, options))
     return 0
+
+
+# --- sts and CloudFormation (the org stack's make targets) ------------------------------------
+
+_STS = {"get-caller-identity": "GetCallerIdentity"}
+_CLOUDFORMATION = {
+    "describe-stacks": "DescribeStacks",
+    "create-change-set": "CreateChangeSet",
+    "describe-change-set": "DescribeChangeSet",
+    "execute-change-set": "ExecuteChangeSet",
+    "delete-change-set": "DeleteChangeSet",
+    "wait change-set-create-complete": "wait change-set-create-complete",
+    "wait stack-create-complete": "wait stack-create-complete",
+    "wait stack-update-complete": "wait stack-update-complete",
+    "delete-stack": "DeleteStack",
+    "wait stack-delete-complete": "wait stack-delete-complete",
+}
+_NO_CHANGES = (
+    "The submitted information didn't contain changes. Submit different information to create "
+    "a change set."
+)
+
+
+def _other_main(state_file: Path, argv: list[str]) -> int:
+    """`aws sts ...` and `aws cloudformation ...`, recorded like the CodeArtifact calls."""
+    service, rest = argv[0], argv[1:]
+    table = _STS if service == "sts" else _CLOUDFORMATION
+    command = " ".join(rest[:2]) if rest[:1] == ["wait"] else " ".join(rest[:1])
+    if command not in table:
+        sys.stderr.write(f"aws: error: argument operation: invalid choice: {command}\n")
+        return 252
+    operation = table[command]
+    try:
+        options = _options(rest[len(command.split()) :])
+        with _locked(state_file):
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+            state["calls"].append({"operation": operation, "args": options})
+            state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        if state["latency"]:
+            import time  # noqa: PLC0415 - only the executable sleeps
+
+            time.sleep(state["latency"])
+        with _locked(state_file):
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+            _check_session(state, options)
+            data = _cloud(state, operation, options) if service != "sts" else _caller(state)
+            state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    except _CliError as error:
+        sys.stderr.write(error.text)
+        return error.code
+    if data is not None:
+        sys.stdout.write(_output(data, options))
+    return 0
+
+
+def _caller(state: dict[str, Any]) -> dict[str, Any]:
+    """GetCallerIdentity's documented response."""
+    return {
+        "UserId": "AROAEXAMPLEID:jane",
+        "Account": state["domain_owner"],
+        "Arn": state["caller_arn"],
+    }
+
+
+def _template_sections(path: str) -> dict[str, list[tuple[str, str]]]:
+    """The logical ids (and types) under Parameters and Resources of a YAML template."""
+    text = Path(path.removeprefix("file://")).read_text(encoding="utf-8")
+    sections: dict[str, list[tuple[str, str]]] = {}
+    current = ""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if line and not line.startswith((" ", "#")):
+            current = line.split(":", 1)[0]
+        elif line.startswith("  ") and not line.startswith("   ") and line.rstrip().endswith(":"):
+            following = lines[number + 1].strip() if number + 1 < len(lines) else ""
+            kind = following.removeprefix("Type:").strip() if following.startswith("Type:") else ""
+            sections.setdefault(current, []).append((line.strip().rstrip(":"), kind))
+    return sections
+
+
+def _cloud(  # noqa: C901, PLR0911 - one branch per CloudFormation operation, as AWS documents them
+    state: dict[str, Any], operation: str, options: dict[str, str]
+) -> dict[str, Any] | None:
+    """One CloudFormation operation on the state: stacks and change sets."""
+    name = options.get("stack-name", "")
+    stack = state["stacks"].get(name)
+    if operation == "CreateChangeSet":
+        return _create_change_set(state, options)
+    if operation == "DeleteStack":
+        # The domain and repositories are Retain: deleting the stack leaves them (and packages).
+        state["stacks"].pop(name, None)
+        return None
+    if operation == "wait stack-delete-complete":
+        return None
+    if operation == "DescribeStacks" or operation.startswith("wait stack"):
+        if stack is None:
+            _fail("ValidationError", "DescribeStacks", f"Stack with id {name} does not exist")
+        found = {"StackName": name, "StackId": _arn(state, options, "stack", name), **stack}
+        return None if operation.startswith("wait") else {"Stacks": [found]}
+    change_set = state["change_sets"].get(options.get("change-set-name", ""))
+    if operation.startswith("wait change-set"):
+        if change_set is None or change_set["Status"] == "FAILED":
+            raise _CliError(255, _WAITER_FAILED)
+        return None
+    if change_set is None or change_set["StackName"] != name:
+        message = f"ChangeSet [{options.get('change-set-name')}] does not exist"
+        _fail("ChangeSetNotFound", operation, message)
+    if operation == "DescribeChangeSet":
+        return dict(change_set)
+    if operation == "DeleteChangeSet":
+        del state["change_sets"][change_set["ChangeSetName"]]
+        return None
+    _execute_change_set(state, options, change_set)
+    return None
+
+
+_WAITER_FAILED = (
+    "\nWaiter ChangeSetCreateComplete failed: Waiter encountered a terminal failure state: For "
+    'expression "Status" we matched expected path: "FAILED"\n'
+)
+
+
+def _arn(state: dict[str, Any], options: dict[str, str], kind: str, name: str) -> str:
+    region, account = options.get("region", ""), state["domain_owner"]
+    return f"arn:aws:cloudformation:{region}:{account}:{kind}/{name}/0f00d"
+
+
+def _create_change_set(state: dict[str, Any], options: dict[str, str]) -> dict[str, Any]:
+    operation, name, change_set = (
+        "CreateChangeSet",
+        options["stack-name"],
+        options["change-set-name"],
+    )
+    sections = _template_sections(options["template-body"])
+    known = {key for key, _ in sections.get("Parameters", [])}
+    given = {p["ParameterKey"]: p["ParameterValue"] for p in json.loads(options["parameters"])}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        _fail("ValidationError", operation, f"Parameters: {unknown} do not exist in the template")
+    stack = state["stacks"].get(name)
+    creating = options.get("change-set-type") == "CREATE"
+    if creating and stack is not None and stack["StackStatus"] != "REVIEW_IN_PROGRESS":
+        message = f"Stack [{name}] already exists and cannot be created again with the changeSet"
+        _fail("ValidationError", operation, f"{message} [{change_set}].")
+    if not creating and stack is None:
+        _fail("ValidationError", operation, f"Stack [{name}] does not exist")
+    if stack is None:
+        stack = state["stacks"][name] = {"StackStatus": "REVIEW_IN_PROGRESS", "Parameters": []}
+    old = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
+    action = "Add" if creating else "Modify"
+    unchanged = not creating and old == given
+    changes = [
+        {
+            "Type": "Resource",
+            "ResourceChange": {
+                "Action": action,
+                "LogicalResourceId": logical,
+                "ResourceType": kind,
+                **({"Replacement": "False"} if action == "Modify" else {}),
+            },
+        }
+        for logical, kind in sections.get("Resources", [])
+    ]
+    change_id = _arn(state, options, "changeSet", change_set)
+    state["change_sets"][change_set] = {
+        "ChangeSetName": change_set,
+        "ChangeSetId": change_id,
+        "StackName": name,
+        "StackId": _arn(state, options, "stack", name),
+        "Type": options.get("change-set-type"),
+        "Status": "FAILED" if unchanged else "CREATE_COMPLETE",
+        "ExecutionStatus": "UNAVAILABLE" if unchanged else "AVAILABLE",
+        **({"StatusReason": _NO_CHANGES} if unchanged else {}),
+        "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in given.items()],
+        "Capabilities": options.get("capabilities", "").split(),
+        "Changes": [] if unchanged else changes,
+    }
+    return {"Id": change_id, "StackId": _arn(state, options, "stack", name)}
+
+
+def _execute_change_set(
+    state: dict[str, Any], options: dict[str, str], change_set: dict[str, Any]
+) -> None:
+    """The stack takes the change set's parameters and gets its outputs."""
+    if change_set["ExecutionStatus"] != "AVAILABLE":
+        message = "ChangeSet is in an invalid status for execution."
+        _fail("InvalidChangeSetStatus", "ExecuteChangeSet", message)
+    name = change_set["StackName"]
+    stack = state["stacks"][name]
+    created = change_set["Type"] == "CREATE"
+    stack["StackStatus"] = "CREATE_COMPLETE" if created else "UPDATE_COMPLETE"
+    stack["Parameters"] = change_set["Parameters"]
+    values = {p["ParameterKey"]: p["ParameterValue"] for p in change_set["Parameters"]}
+    account, region = state["domain_owner"], options.get("region", "")
+    host = f"{values['DomainName']}-{account}.d.codeartifact.{region}.amazonaws.com"
+    policy = f"arn:aws:iam::{account}:policy/{name}"
+    outputs = {
+        "IndexUrl": f"https://{host}/pypi/{values.get('RepositoryName', 'python')}/simple/",
+        "ReleaseRoleArn": f"arn:aws:iam::{account}:role/"
+        + values.get("ReleaseRoleName", "codeartifact-release"),
+        **{
+            f"{kind}PolicyArn": f"{policy}-{kind}Policy-1A2B3C"
+            for kind in ("Read", "Publish", "NameGuard", "OriginControls")
+        },
+    }
+    stack["Outputs"] = [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()]
+    # Executing one change set deletes the stack's others, as CloudFormation does.
+    for other in [k for k, v in state["change_sets"].items() if v["StackName"] == name]:
+        del state["change_sets"][other]
 
 
 # --- botocore Stubber helpers ------------------------------------------------------------------

@@ -10,7 +10,7 @@ COPIER = str(Path(sys.executable).parent / "copier")
 
 
 def copier(
-    *args: str, cwd: Path | None = None, timeout: float = 300
+    *args: str, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `copier ARGS...` with no terminal attached, so it can never wait for an answer."""
     return subprocess.run(
@@ -21,4 +21,5 @@ def copier(
         check=False,
         stdin=subprocess.DEVNULL,
         timeout=timeout,
+        env=env,
     )

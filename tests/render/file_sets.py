@@ -47,13 +47,16 @@ WITH_DOCS = {
 
 
 def _shipped_scripts() -> set[str]:
-    """The name guard and release helpers, shipped whole: the guard is hooks/name_guard itself."""
+    """The name guard, release and doctor helpers, shipped whole: the guard is hooks/name_guard."""
     guard = {f"scripts/name_guard/{p.name}" for p in (ROOT / "hooks" / "name_guard").glob("*.py")}
     release = {
         f"scripts/release/{p.name}"
         for p in (ROOT / "template" / "scripts" / "release").glob("*.py")
     }
-    return guard | release
+    doctor = {
+        f"scripts/doctor/{p.name}" for p in (ROOT / "template" / "scripts" / "doctor").glob("*.py")
+    }
+    return guard | release | doctor
 
 
 def import_name(answers: dict[str, Any], project: Path) -> str:

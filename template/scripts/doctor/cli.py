@@ -1,0 +1,83 @@
+"""`make doctor`: run every check concurrently, print one line each, exit 1 if anything blocks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scripts.doctor import checks
+from scripts.doctor.project import Project
+from scripts.doctor.report import Line, exit_code, render, unknown
+from scripts.release import settings
+from scripts.release.errors import ReleaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+# In the order they are printed: the laptop first, then AWS, CodeArtifact and the project.
+CHECKS: tuple[tuple[str, Callable[[checks.Context], list[Line]]], ...] = (
+    ("uv", checks.check_uv),
+    ("git", checks.check_git),
+    ("Python", checks.check_pythons),
+    ("AWS", checks.check_aws),
+    ("CodeArtifact token", checks.check_token_and_index),
+    ("origin controls", checks.check_origin_controls),
+    ("template version", checks.check_template),
+    ("demo values", checks.check_placeholders),
+)
+# The README's copier, for fixes when the Makefile does not export its pinned COPIER.
+DEFAULT_COPIER = "uvx --with copier-template-extensions copier"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the checks in the current directory (the project's root, as make runs it)."""
+    del argv  # no options: one command for everyone
+    env = checks.environment()
+    try:
+        config = settings.load(env)
+    except ReleaseError as error:
+        sys.stderr.write(f"error: {error.message}\n")
+        return error.code
+    context = checks.Context(
+        project=Project.read(Path.cwd()),
+        env=env,
+        settings=config,
+        copier=env.get("COPIER", "").strip() or DEFAULT_COPIER,
+    )
+    try:
+        lines = run_all(context)
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        return 130
+    sys.stdout.write(render(lines, unicode=_can_show("✓✗")))
+    sys.stdout.flush()
+    return exit_code(lines)
+
+
+def run_all(context: checks.Context) -> list[Line]:
+    """Every check at once: each one's calls are bounded, so the slowest sets the pace."""
+    with ThreadPoolExecutor(max_workers=len(CHECKS)) as pool:
+        futures = [(name, pool.submit(_safely, name, check, context)) for name, check in CHECKS]
+        return [line for _, future in futures for line in future.result()]
+
+
+def _safely(
+    name: str, check: Callable[[checks.Context], list[Line]], ctx: checks.Context
+) -> list[Line]:
+    """A check that breaks says so in its line; doctor itself never shows a traceback."""
+    try:
+        return check(ctx)
+    except Exception as error:  # noqa: BLE001 - reported as "could not check", never raised
+        return [unknown(f"{name} not checked: {type(error).__name__}: {error}")]
+
+
+def _can_show(text: str) -> bool:
+    encoding = getattr(sys.stdout, "encoding", None) or os.device_encoding(1) or "ascii"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True

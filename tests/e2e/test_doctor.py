@@ -1,0 +1,264 @@
+"""`make doctor` in generated projects, on the laptops a new team member may have.
+
+Two projects are rendered once by the real copier CLI: `fresh` with the template's demo answers,
+`team` with a team's own. CodeArtifact's control plane is the fake `aws`, its PyPI endpoint a
+local pypiserver with authentication; each test then runs `make doctor` with another environment
+and asserts the lines it prints and its exit code (make exits 2 when doctor exits 1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import stat
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
+from tests.doubles.pypiserver import PypiServer, free_port
+from tests.e2e.copier_cli import copier
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.e2e
+
+TEAM = {
+    "aws_account_id": "210987654321",
+    "codeartifact_domain": "globex",
+    "author_email": "dev@globex.example",
+}
+NAME = "globex-widgets"
+
+
+@dataclass
+class Laptop:
+    """The doubles every run shares, and the environment a test starts from."""
+
+    fresh: Path
+    team: Path
+    source: Path  # the template repository the team project was made from
+    fake: FakeCodeArtifact
+    index: PypiServer
+    env: dict[str, str]
+    work: Path
+
+    def doctor(self, project: Path, **env: str) -> subprocess.CompletedProcess[str]:
+        started = time.monotonic()
+        result = subprocess.run(
+            ["make", "--no-print-directory", "doctor"],
+            cwd=project,
+            # A home of its own: AWS's SSO cache is ~/.aws/sso/cache, with no variable to move it.
+            env={**self.env, "HOME": str(self.work / "home"), **env},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+        # Every call is bounded to 3 s and they run concurrently: offline or not, it is quick.
+        assert time.monotonic() - started < 15, result.stdout
+        assert "Traceback" not in result.stdout + result.stderr
+        return result
+
+
+def render(source: Path, dst: Path, *flags: str) -> Path:
+    result = copier("copy", "--trust", "--defaults", *flags, str(source), str(dst))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dst
+
+
+@pytest.fixture(scope="module")
+def laptop(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Laptop]:
+    work = tmp_path_factory.mktemp("doctor")
+    # A clone of our own: a test tags a newer template release in it.
+    source = work / "template"
+    subprocess.run(["git", "clone", "-q", str(template_repo), str(source)], check=True)
+    # doctor needs neither git nor uv.lock: the post-copy task is skipped, to save time.
+    fresh = render(source, work / "acme-widgets", "--skip-tasks")
+    team = render(
+        source, work / NAME, "--skip-tasks", *(f"--data={k}={v}" for k, v in TEAM.items())
+    )
+    token = f"ca-{secrets.token_hex(24)}"
+    fake = FakeCodeArtifact(work / "fake-aws.json", domain="globex", domain_owner="210987654321")
+    fake.update(token=token)
+    fake.add_package(NAME, ["0.1.0"], publish="ALLOW", upstream="BLOCK")
+    bin_dir = fake.install(work / "bin").parent
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("UV_INDEX_", "CODEARTIFACT_", "COPIER_")) and key != "VIRTUAL_ENV"
+    }
+    env.update(
+        {
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            STATE_ENV: str(fake.state_file),
+            "NAME_GUARD_AWS": "cli",
+            "UV_CREDENTIALS_DIR": str(work / "uv-credentials"),
+            "UV_KEYRING_PROVIDER": "disabled",
+        }
+    )
+    with PypiServer.running(work / "index", password=token) as index:
+        (index.packages / "globex_widgets-0.1.0.tar.gz").write_bytes(b"not really an sdist")
+        env["CODEARTIFACT_INDEX_URL"] = index.url
+        yield Laptop(fresh, team, source, fake, index, env, work)
+
+
+def sso_profile(laptop: Laptop, expires: datetime) -> None:
+    """An SSO default profile, and the AWS CLI's cached session for it."""
+    aws = laptop.work / "home" / ".aws"
+    (aws / "sso" / "cache").mkdir(parents=True, exist_ok=True)
+    config = aws / "config"
+    config.write_text(
+        "[default]\nsso_session = corp\nregion = eu-west-1\n\n"
+        "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
+        "sso_region = eu-west-1\n",
+        encoding="utf-8",
+    )
+    cached = {
+        "startUrl": "https://corp.awsapps.com/start",
+        "region": "eu-west-1",
+        "accessToken": "sso-access-token-never-printed",
+        "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    (aws / "sso" / "cache" / "0123abcd.json").write_text(json.dumps(cached), encoding="utf-8")
+    laptop.env["AWS_CONFIG_FILE"] = str(config)
+
+
+def store_token(laptop: Laptop, token: str) -> None:
+    """What `make login` leaves behind (test_publish.py runs it): a token in uv's store."""
+    service = laptop.index.upload_url
+    result = subprocess.run(
+        ["uv", "auth", "login", "--username", "aws", "--password", "-", service],
+        input=token, env=laptop.env, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_fresh_laptop_with_a_demo_project_is_told_everything_at_once(laptop: Laptop) -> None:
+    laptop.fake.update(credentials=False)
+    sso_profile(laptop, datetime.now(timezone.utc) - timedelta(hours=1))
+    try:
+        result = laptop.doctor(laptop.fresh, UV_CREDENTIALS_DIR=str(laptop.work / "no-credentials"))
+    finally:
+        laptop.fake.update(credentials=True)
+    out = result.stdout
+    assert result.returncode == 2, out + result.stderr  # doctor exited 1
+    assert "✗ AWS: no credentials\n    fix: aws configure sso  # then: aws sso login\n" in out
+    assert re.search(r"✗ AWS SSO session expired at \S+ \S+ UTC\n    fix: aws sso login\n", out)
+    service = laptop.index.upload_url
+    assert f"✗ no CodeArtifact token stored for {service}\n    fix: make login\n" in out
+    assert "✗ demo value AWS account 123456789012 still in .copier-answers.yml, Makefile, " in out
+    assert "docs/iam/ (5 files)" in out
+    assert "✗ demo value CodeArtifact domain acme still in .copier-answers.yml, Makefile" in out
+    assert "update --trust --defaults --data aws_account_id=YOUR_ACCOUNT_ID\n" in out
+    assert "problem(s) block `make check` or a release" in out
+    assert "sso-access-token-never-printed" not in out
+
+
+def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
+    sso_profile(laptop, datetime.now(timezone.utc) + timedelta(hours=5))
+    store_token(laptop, laptop.index.password)
+    result = laptop.doctor(laptop.team)
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert re.search(
+        r"^✓ uv \d+\.\d+\.\d+ \(pyproject\.toml requires >=[\d.]+\)$", out, re.MULTILINE
+    )
+    assert "✓ git identity Template Tests <tests@example.com>\n" in out
+    assert "✓ AWS: signed in as arn:aws:sts::210987654321:assumed-role/Developer/jane\n" in out
+    assert re.search(
+        r"^✓ AWS SSO session valid until \d\d:\d\d UTC \(4 h \d\d min left\)$", out, re.MULTILINE
+    )
+    assert "✓ CodeArtifact token in uv's credential store (tokens last 12 hours)\n" in out
+    assert f"✓ the index accepts the token ({laptop.index.url})\n" in out
+    assert "✓ globex-widgets: origin controls publish ALLOW, upstream BLOCK\n" in out
+    assert "✓ template 99.0.0 is the newest\n" in out
+    assert "✓ no demo values from the template (account, domain, email)\n" in out
+    assert "✗" not in out
+    assert "Nothing blocks `make check` or a release." in out
+    assert laptop.fake.package(NAME)["origin"] == {"publish": "ALLOW", "upstream": "BLOCK"}  # type: ignore[index]
+
+    # The token the index knows is not the one uv stored any more: it expired.
+    store_token(laptop, f"ca-{secrets.token_hex(24)}")
+    expired = laptop.doctor(laptop.team)
+    assert expired.returncode == 2, expired.stdout + expired.stderr
+    # pypiserver answers a wrong password with 403, CodeArtifact an expired token with 401.
+    assert re.search(
+        r"^✗ the index refused the token \(40[13]\): it expired or is for another domain\n"
+        r"    fix: make login$",
+        expired.stdout,
+        re.MULTILINE,
+    )
+    store_token(laptop, laptop.index.password)  # a working token for the other tests
+
+
+def test_an_old_uv_without_uv_auth(laptop: Laptop) -> None:
+    """A uv 0.8 first on PATH: `make login` would fail with `unrecognized subcommand 'auth'`."""
+    shim_dir = laptop.work / "old-uv"
+    shim_dir.mkdir(exist_ok=True)
+    shim = shim_dir / "uv"
+    shim.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        "args = sys.argv[1:]\n"
+        "if args[:1] == ['--version']:\n"
+        "    print('uv 0.8.0')\n"
+        "    sys.exit(0)\n"
+        "if args[:1] == ['auth']:\n"
+        "    sys.stderr.write(\"error: unrecognized subcommand 'auth'\\n\")\n"
+        "    sys.exit(2)\n"
+        "sys.exit(3)\n",
+        encoding="utf-8",
+    )
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    result = laptop.doctor(laptop.team, PATH=f"{shim_dir}{os.pathsep}{laptop.env['PATH']}")
+    out = result.stdout
+    assert result.returncode == 2, out + result.stderr
+    assert "✗ uv 0.8.0 has no `uv auth`: `make login` needs it\n    fix: uv self update\n" in out
+    pyproject = (laptop.team / "pyproject.toml").read_text(encoding="utf-8")
+    required = re.search(r'required-version = ">=([\d.]+)"', pyproject)
+    assert required is not None
+    floor = required.group(1)
+    if tuple(map(int, floor.split("."))) > (0, 8, 0):
+        assert f"✗ uv 0.8.0 is older than pyproject.toml's required-version (>={floor})" in out
+    else:  # the project's floor admits this uv: doctor says the floor is too low
+        assert (
+            f"! pyproject.toml's required-version (>={floor}) admits a uv without `uv auth`" in out
+        )
+    assert "? CodeArtifact token not checked: this uv has no `uv auth`\n" in out
+    assert "? Python versions not checked: `uv python find`: exit code 3\n" in out
+
+
+def test_offline_it_says_what_it_could_not_check(laptop: Laptop) -> None:
+    laptop.fake.update(latency=10.0)  # the AWS CLI never answers in time
+    closed = f"http://127.0.0.1:{free_port()}/simple/"
+    try:
+        result = laptop.doctor(laptop.team, CODEARTIFACT_INDEX_URL=closed)
+    finally:
+        laptop.fake.update(latency=0.0)
+    out = result.stdout
+    assert "? AWS not checked: STS did not answer (no answer within 3 s)\n" in out
+    assert "? origin controls not checked" in out
+    assert "could not run (offline or a tool missing)" in out
+
+
+def test_a_newer_template_release_is_pointed_out(laptop: Laptop) -> None:
+    subprocess.run(["git", "tag", "v99.1.0"], cwd=laptop.source, check=True)
+    try:
+        result = laptop.doctor(laptop.team)
+    finally:
+        subprocess.run(["git", "tag", "-d", "v99.1.0"], cwd=laptop.source, check=True)
+    assert (
+        "! template 99.0.0 is behind: 99.1.0 is out\n"
+        "    fix: uvx --with copier-template-extensions copier update --trust --vcs-ref v99.1.0\n"
+    ) in result.stdout

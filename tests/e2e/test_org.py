@@ -1,0 +1,228 @@
+"""The organisation's make targets: org-plan and org-deploy against the fake `aws`, org-laptop
+with the real copier CLI reading the merged settings (no --trust typed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.doubles.codeartifact import FakeCodeArtifact
+from tests.e2e.copier_cli import copier
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+RESOURCES = [
+    "Domain",
+    "UpstreamRepository",
+    "Repository",
+    "ReadPolicy",
+    "PublishPolicy",
+    "NameGuardPolicy",
+    "OriginControlsPolicy",
+    "GitHubOidcProvider",
+    "ReleaseRole",
+]
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> tuple[FakeCodeArtifact, Path, dict[str, str]]:
+    """A fake `aws` on PATH, and a copy of org/stack.json the make targets are pointed at."""
+    fake = FakeCodeArtifact(tmp_path / "fake-aws.json")
+    bin_dir = fake.install(tmp_path / "bin").parent
+    stack = tmp_path / "stack.json"
+    stack.write_text((ROOT / "org" / "stack.json").read_text(encoding="utf-8"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env.update({"PATH": f"{bin_dir}{os.pathsep}{env['PATH']}", **fake.env()})
+    return fake, stack, env
+
+
+def make(target: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), target, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_plan_then_deploy_then_plan_again(
+    org: tuple[FakeCodeArtifact, Path, dict[str, str]],
+) -> None:
+    fake, stack, env = org
+    config = f"ORG_STACK={stack}"
+    planned = make("org-plan", env, config)
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    assert "Account 123456789012 as arn:aws:sts::123456789012:assumed-role/Developer/jane" in (
+        planned.stdout
+    )
+    assert "(CREATE) for stack codeartifact-python:" in planned.stdout
+    for logical in RESOURCES:
+        assert f"Add      {logical}" in planned.stdout
+    assert "`make org-deploy` applies these changes" in planned.stdout
+    assert fake.stack("codeartifact-python") is not None  # REVIEW_IN_PROGRESS, nothing created
+    assert fake.stack("codeartifact-python")["StackStatus"] == "REVIEW_IN_PROGRESS"  # type: ignore[index]
+
+    calls = fake.calls
+    assert [c["operation"] for c in calls] == [
+        "GetCallerIdentity",
+        "DescribeStacks",
+        "CreateChangeSet",
+        "wait change-set-create-complete",
+        "DescribeChangeSet",
+    ]
+    create = calls[2]["args"]
+    name = create["change-set-name"]
+    assert name.startswith("codeartifact-python-")
+    assert create == {
+        "stack-name": "codeartifact-python",
+        "change-set-name": name,
+        "change-set-type": "CREATE",
+        "template-body": f"file://{ROOT / 'org' / 'codeartifact.yml'}",
+        "parameters": create["parameters"],
+        "capabilities": "CAPABILITY_NAMED_IAM",
+        "output": "json",
+        "region": "eu-west-1",
+    }
+    parameters = {p["ParameterKey"]: p["ParameterValue"] for p in json.loads(create["parameters"])}
+    assert parameters == json.loads(stack.read_text(encoding="utf-8"))["Parameters"]
+
+    deployed = make("org-deploy", env, config)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    operations = [c["operation"] for c in fake.calls[len(calls) :]]
+    assert operations == [
+        "GetCallerIdentity",
+        "DescribeStacks",
+        "CreateChangeSet",
+        "wait change-set-create-complete",
+        "DescribeChangeSet",
+        "ExecuteChangeSet",
+        "wait stack-create-complete",
+        "DescribeStacks",
+    ]
+    assert "Stack codeartifact-python: CREATE_COMPLETE." in deployed.stdout
+    index = "https://acme-123456789012.d.codeartifact.eu-west-1.amazonaws.com/pypi/python/simple/"
+    assert f"IndexUrl: {index}" in deployed.stdout
+    assert "ReleaseRoleArn: arn:aws:iam::123456789012:role/codeartifact-release" in deployed.stdout
+
+    # The same parameters again: CloudFormation has nothing to change, and the plan says so.
+    again = make("org-plan", env, config)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Stack codeartifact-python is up to date: nothing to change." in again.stdout
+    assert fake.calls[-1]["operation"] == "DeleteChangeSet"
+    assert fake.calls[-4]["args"]["change-set-type"] == "UPDATE"
+
+
+def test_the_readmes_tear_down_commands_run_as_written(
+    org: tuple[FakeCodeArtifact, Path, dict[str, str]],
+) -> None:
+    fake, stack, env = org
+    deployed = make("org-deploy", env, f"ORG_STACK={stack}")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    readme = (ROOT / "org" / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Tear it down\n.*?```sh\n(.*?)```", readme, re.DOTALL)
+    assert block is not None
+    before = len(fake.calls)
+    for line in block.group(1).splitlines():
+        done = subprocess.run(
+            shlex.split(line), env=env, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, f"{line}: {done.stderr}"
+    assert [(c["operation"], c["args"].get("repository")) for c in fake.calls[before:]] == [
+        ("DeleteStack", None),
+        ("wait stack-delete-complete", None),
+        ("DeleteRepository", "python"),
+        ("DeleteRepository", "pypi-store"),
+        ("DeleteDomain", None),
+    ]
+    assert fake.stack("codeartifact-python") is None
+
+
+def test_plan_refuses_another_account_and_a_missing_session(
+    org: tuple[FakeCodeArtifact, Path, dict[str, str]],
+) -> None:
+    fake, stack, env = org
+    data = json.loads(stack.read_text(encoding="utf-8"))
+    stack.write_text(json.dumps({**data, "AccountId": "210987654321", "Profile": "platform"}))
+    wrong = make("org-plan", env, f"ORG_STACK={stack}")
+    assert wrong.returncode != 0
+    assert (
+        "error: You are signed in to account 123456789012, but org/stack.json names "
+        "210987654321: sign in to 210987654321 or fix AccountId in org/stack.json."
+    ) in wrong.stderr
+    assert fake.calls[-1]["args"] == {
+        "output": "json",
+        "region": "eu-west-1",
+        "profile": "platform",
+    }
+    assert "Traceback" not in wrong.stderr
+
+    fake.update(sso_expired=True)
+    expired = make("org-plan", env, f"ORG_STACK={stack}")
+    assert expired.returncode != 0
+    assert "No AWS session (Error when retrieving token from sso: Token has expired" in (
+        expired.stderr
+    )
+    assert "sign in, e.g. `aws sso login --profile platform`, then run make again." in (
+        expired.stderr
+    )
+    assert [c["operation"] for c in fake.calls] == ["GetCallerIdentity", "GetCallerIdentity"]
+
+
+def test_org_laptop_makes_copier_use_the_organisations_answers(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """A fork's facts become every prompt's default, and its URL is trusted: no --trust typed."""
+    org_settings = tmp_path / "org.yml"
+    org_settings.write_text(
+        yaml.safe_dump(
+            {
+                "defaults": {
+                    "aws_account_id": "210987654321",
+                    "aws_region": "us-east-2",
+                    "codeartifact_domain": "globex",
+                    "codeartifact_repository": "libraries",
+                    "name_prefix": "globex-",
+                    "github_repository": "globex-eng/{{ package_name | normalise }}",
+                },
+                "trust": [str(template_repo)],
+            }
+        ),
+        encoding="utf-8",
+    )
+    user_settings = tmp_path / "config" / "copier" / "settings.yml"
+    user_settings.parent.mkdir(parents=True)
+    user_settings.write_text("defaults:\n  team: data\ntrust:\n  - gh:someone/else\n")
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["COPIER_SETTINGS_PATH"] = str(user_settings)
+    merged = make("org-laptop", env, f"ORG_SETTINGS={org_settings}")
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert f"copier settings written to {user_settings}" in merged.stdout
+    settings = yaml.safe_load(user_settings.read_text(encoding="utf-8"))
+    assert settings["defaults"]["team"] == "data"  # the user's own settings survive
+    assert settings["trust"] == ["gh:someone/else", str(template_repo)]
+
+    dst = tmp_path / "globex-widgets"
+    rendered = copier("copy", "--defaults", str(template_repo), str(dst), env=env)
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    answers = yaml.safe_load((dst / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert {key: answers[key] for key in ("aws_account_id", "codeartifact_domain", "team")} == {
+        "aws_account_id": "210987654321",
+        "codeartifact_domain": "globex",
+        "team": "data",
+    }
+    assert answers["github_repository"] == "globex-eng/globex-widgets"
+    makefile = (dst / "Makefile").read_text(encoding="utf-8")
+    assert "CODEARTIFACT_REPOSITORY := libraries" in makefile
+    assert "CODEARTIFACT_REGION := us-east-2" in makefile
+    assert "NAME_PREFIX := globex-" in makefile

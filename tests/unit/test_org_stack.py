@@ -1,0 +1,90 @@
+"""The organisation stack: cfn-lint clean, and its settings file agrees with its parameters."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import yaml
+
+from tests import cfn
+
+ORG = cfn.ROOT / "org"
+
+
+def test_cfn_lint_finds_nothing_in_the_stack() -> None:
+    """`make org-lint`, as the README says: cfn-lint runs offline, from the dev group."""
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(cfn.ROOT), "org-lint"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "uv run cfn-lint org/codeartifact.yml"
+
+
+def test_the_copier_settings_say_what_the_stack_file_says() -> None:
+    stack = json.loads((ORG / "stack.json").read_text(encoding="utf-8"))
+    settings = yaml.safe_load((ORG / "copier-settings.yml").read_text(encoding="utf-8"))
+    defaults, parameters = settings["defaults"], stack["Parameters"]
+    assert defaults["aws_account_id"] == stack["AccountId"]
+    assert defaults["aws_region"] == stack["Region"]
+    assert defaults["aws_profile"] == stack["Profile"]
+    assert defaults["codeartifact_domain"] == parameters["DomainName"]
+    assert defaults["codeartifact_repository"] == parameters["RepositoryName"]
+    assert defaults["github_repository"].startswith(f"{parameters['GitHubOwner']}/")
+    assert set(stack["Parameters"]) <= set(cfn.load()["Parameters"])
+
+
+def test_the_stack_covers_every_repository_of_the_owner_by_default() -> None:
+    template = cfn.load()
+    resolver = cfn.Resolver(template, {"DomainName": "acme", "GitHubOwner": "acme"})
+    trust = resolver.resolve(
+        template["Resources"]["ReleaseRole"]["Properties"]["AssumeRolePolicyDocument"]
+    )
+    condition = trust["Statement"][0]["Condition"]
+    assert condition["StringLike"]["token.actions.githubusercontent.com:sub"] == [
+        "repo:acme/*:ref:refs/heads/release",
+        "repo:acme/*:ref:refs/heads/release/*",
+    ]
+    assert condition["StringEquals"] == {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
+    }
+
+
+def test_a_list_of_repositories_gets_both_release_patterns_each() -> None:
+    template = cfn.load()
+    parameters = {
+        "DomainName": "acme",
+        "GitHubOwner": "acme",
+        "GitHubRepositories": "acme/widgets,acme/tools",
+    }
+    resolver = cfn.Resolver(template, parameters)
+    trust = resolver.resolve(
+        template["Resources"]["ReleaseRole"]["Properties"]["AssumeRolePolicyDocument"]
+    )
+    assert sorted(trust["Statement"][0]["Condition"]["StringLike"].popitem()[1]) == [
+        "repo:acme/tools:ref:refs/heads/release",
+        "repo:acme/tools:ref:refs/heads/release/*",
+        "repo:acme/widgets:ref:refs/heads/release",
+        "repo:acme/widgets:ref:refs/heads/release/*",
+    ]
+
+
+def test_an_existing_domain_is_adopted_not_created() -> None:
+    template = cfn.load()
+    resolver = cfn.Resolver(
+        template, {"DomainName": "initech", "CreateDomain": "false", "GitHubOwner": "initech"}
+    )
+    assert template["Resources"]["Domain"]["Condition"] == "CreateTheDomain"
+    assert not resolver.condition("CreateTheDomain")
+    repository = resolver.resolve(template["Resources"]["Repository"]["Properties"])
+    assert repository["DomainName"] == "initech"
+    # Deleting the stack never deletes packages: the domain and repositories are kept.
+    for logical in ("Domain", "Repository", "UpstreamRepository"):
+        assert template["Resources"][logical]["DeletionPolicy"] == "Retain"
