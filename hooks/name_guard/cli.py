@@ -78,9 +78,17 @@ def run_check(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
         _say(err, "warning", warning)
     for problem in verdict.problems:
         _say(err, "error", problem.text)
-    if verdict.ok:
-        what = f"{args.name} {args.version}".strip()
-        _say(err, "ok", f"{what}: no collision found")
+    what = f"{args.name} {args.version}".strip()
+    if verdict.ok and verdict.complete:
+        _say(err, "ok", f"{what}: no collision found on {' nor in '.join(verdict.checked)}")
+    elif verdict.ok:
+        # Never "no collision" for a check that did not run everywhere: say what was covered.
+        checked = "; ".join(verdict.checked) or "nothing"
+        _say(
+            err,
+            "incomplete",
+            f"{what}: checked {checked}; NOT checked {'; '.join(verdict.unchecked)}",
+        )
     return verdict.exit_code
 
 
