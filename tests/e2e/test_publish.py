@@ -22,7 +22,7 @@ import pytest
 
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.faulty_index import FaultyIndex
-from tests.doubles.pypiserver import PypiServer, RefusingIndex
+from tests.doubles.pypiserver import PypiServer, RefusingIndex, free_port
 from tests.doubles.simple_index import SimpleIndex
 from tests.e2e.copier_cli import copier
 
@@ -110,7 +110,7 @@ def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("UV_INDEX_", "UV_PUBLISH_", "GITHUB_", "CODEARTIFACT_"))
-        and key != "VIRTUAL_ENV"
+        and key not in {"VIRTUAL_ENV", "CI"}  # tests say when they run "in CI"
     }
     env.update(
         {
@@ -513,3 +513,30 @@ def test_login_fails_with_one_readable_line(
         assert "NAME_GUARD_AWS=boto3" in errors[0]
     else:
         assert "within 2 s" in errors[0]
+
+
+UNVERIFIED = 18
+
+
+@pytest.mark.parametrize("where", ["in-ci", "on-a-laptop"])
+def test_a_name_check_that_could_not_run_stops_a_release_in_ci_only(
+    project: Project, index: PypiServer, dist: Path, where: str
+) -> None:
+    ci = where == "in-ci"
+    del dist
+    down = f"http://127.0.0.1:{free_port()}/simple/"  # the public index is down
+    result = project.make(
+        "publish-dist",
+        UV_INDEX_CODEARTIFACT_PASSWORD=project.token,
+        NAME_GUARD_UPSTREAM_URL=down,
+        CI="true" if ci else None,
+    )
+    assert "was not checked on the public index" in said(result)
+    if ci:
+        assert failure_class(result) == UNVERIFIED, said(result)
+        assert "could not be checked and the check is strict" in said(result)
+        assert index.files() == []
+    else:
+        assert result.returncode == 0, said(result)
+        assert "name_guard: warning:" in said(result)
+        assert len(index.files()) == 2
