@@ -38,6 +38,7 @@ VISIBLE_ATTEMPTS = 5  # the index may list a new upload a few seconds late
 # One `uv publish` may take this long in all, whatever uv's own timeouts do: a bound, not a
 # budget (uv gives up on a stalled upload after RELEASE_HTTP_TIMEOUT seconds without progress).
 UPLOAD_LIMIT = 300.0
+TWINE = "twine==7.0.0"  # pinned: it runs in the release job, and a release is reproducible
 _STATUS = re.compile(r"status code (\d{3})")
 _UNREACHABLE = re.compile(
     r"Failed to query check URL|error sending request|client error \(Connect\)|tcp connect error|"
@@ -90,7 +91,7 @@ def twine_check(files: tuple[Path, ...]) -> None:
     if importlib.util.find_spec("twine") is not None:
         command = [sys.executable, "-m", "twine"]
     else:
-        command = ["uvx", "twine"]
+        command = ["uvx", TWINE]
     process = run([*command, "check", "--strict", *map(str, files)])
     if process.returncode != 0:
         msg = f"`twine check --strict` found problems in the metadata:\n{output(process)}"
