@@ -305,7 +305,11 @@ def _versions_from_page(body: bytes, content_type: str) -> tuple[str, ...]:
         versions = json.loads(text).get("versions")
         if isinstance(versions, list):
             return tuple(str(v) for v in versions)
-    found = (version_from_filename(f) for f in file_names(text, content_type))
+    names = file_names(text, content_type)
+    if not names and "pypi:repository-version" not in text and "<a " not in text.lower():
+        msg = "an HTML page that is no PEP 503 project page (an error or sign-in page?)"
+        raise ValueError(msg)
+    found = (version_from_filename(f) for f in names)
     return tuple(dict.fromkeys(v for v in found if v))
 
 
