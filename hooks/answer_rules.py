@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from email.errors import HeaderParseError, MessageDefect
-from email.headerregistry import Address
 
 # The regions with a CodeArtifact endpoint, from AWS's "AWS CodeArtifact endpoints and quotas"
 # page (General Reference), the same 13 botocore's endpoints.json lists. None is in the China
@@ -120,9 +118,12 @@ def email_problem(value: str) -> str:
         return f"{rule}, without spaces, quotes or backslashes"
     if len(value) > MAX_EMAIL:
         return f"{rule}, of at most {MAX_EMAIL} characters"
+    # hatchling writes the Author-email header with this class, and fails the build on what it
+    # refuses. Imported here: copier loads this module on every run, most never need it.
+    from email.errors import HeaderParseError, MessageDefect  # noqa: PLC0415
+    from email.headerregistry import Address  # noqa: PLC0415
+
     try:
-        # hatchling writes the Author-email header with this class, and fails the build on
-        # what it refuses.
         address = Address(addr_spec=value)
     except (ValueError, IndexError, HeaderParseError, MessageDefect) as error:
         return f"{rule} ({error})"
