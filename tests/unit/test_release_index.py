@@ -76,3 +76,22 @@ def test_the_http_timeout_comes_from_the_environment_within_bounds(
     value: str, expected: float
 ) -> None:
     assert index.http_timeout({"RELEASE_HTTP_TIMEOUT": value}) == expected
+
+
+@pytest.mark.parametrize(
+    ("region", "host"),
+    [("eu-west-1", "eu-west-1.amazonaws.com"), ("cn-north-1", "cn-north-1.amazonaws.com.cn")],
+)
+def test_the_index_url_follows_the_regions_partition(region: str, host: str) -> None:
+    from scripts.release import settings  # noqa: PLC0415
+
+    env = {
+        "CODEARTIFACT_DOMAIN": "acme",
+        "CODEARTIFACT_DOMAIN_OWNER": "123456789012",
+        "CODEARTIFACT_REGION": region,
+        "CODEARTIFACT_REPOSITORY": "python",
+    }
+    loaded = settings.load(env)
+    assert (
+        loaded.index_url == f"https://acme-123456789012.d.codeartifact.{host}/pypi/python/simple/"
+    )
