@@ -112,8 +112,9 @@ _GUARD_REFUSALS = {
     5: (
         ExitCode.UNVERIFIED,
         (
-            "the name could not be checked and the check is strict: fix what it names "
-            "(`make login`, network), then publish again"
+            "the name could not be checked and the check is strict (always in CI, where a "
+            "release fails closed): fix what it names (`make login`, the role's permissions, "
+            "network), then publish again"
         ),
     ),
 }
