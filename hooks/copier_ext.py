@@ -12,6 +12,7 @@ import asyncio
 import atexit
 import hashlib
 import importlib
+import importlib.util
 import inspect
 import os
 import re
@@ -63,12 +64,27 @@ def _use_this_guard() -> None:
 
 _use_this_guard()
 
+
+def _load_answer_rules() -> ModuleType:
+    # By its path, like this file: during `copier update` sys.path may still point at the old
+    # template's clone, which may not have it.
+    spec = importlib.util.spec_from_file_location("answer_rules", _HOOKS / "answer_rules.py")
+    if spec is None or spec.loader is None:  # pragma: no cover - the file ships beside this one
+        msg = f"cannot load {_HOOKS / 'answer_rules.py'}"
+        raise ImportError(msg)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+answer_rules = _load_answer_rules()
+
 from name_guard import api, names  # noqa: E402 - needs the sys.path entry above
 from name_guard.guard import syntax_verdict  # noqa: E402
 from name_guard.settings import Settings  # noqa: E402
 
 if TYPE_CHECKING:
-    from types import TracebackType
+    from types import ModuleType, TracebackType
 
     from jinja2.runtime import Context
     from name_guard.session import Session
@@ -419,6 +435,11 @@ class NameGuardExtension(Extension):
             cli_name_problem=cli_name_problem,
             prefix_problem=prefix_problem,
             git_config=git_config,
+            description_problem=answer_rules.description_problem,
+            author_name_problem=answer_rules.author_name_problem,
+            email_problem=answer_rules.email_problem,
+            github_repository_problem=answer_rules.github_repository_problem,
+            region_problem=answer_rules.region_problem,
         )
         _install_excepthook()
         session = _session()

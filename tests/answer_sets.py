@@ -21,7 +21,11 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
         "name_prefix": "acme-",
         "name_check_strict": True,
         "package_name": "acme-data.tools",
-        "description": "Tools for the ACME data platform",
+        # Odd but valid free text: it must survive TOML, YAML, Markdown, the docstring and the
+        # package metadata, and the project still builds and passes its own checks.
+        "description": "Tools for the ACME data platform: 'ETL' & reports, naïve #1 in 2025",
+        "author_name": "Zoë O'Brien-Smith, Jr.",
+        "author_email": "zoe.o'brien+data@acme-corp.example.com",
         "team": "data-platform",
         "github_repository": "acme-corp/data-tools",
         "python_min": "3.10",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from plumbum import local
 
 from tests.answer_sets import ANSWER_SETS
 from tests.doubles.simple_index import SimpleIndex
@@ -22,6 +23,17 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.doubles.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def sync_task_environment() -> None:
+    """Give copier's tasks the environment the tests set up, as a subprocess would inherit it.
+
+    Copier runs `_tasks` with plumbum's copy of the environment, taken when plumbum was first
+    imported: by pytest-copie's plugin, before any fixture ran. Changes to `os.environ` alone
+    (a git identity, PATH, UV_PYTHON_DOWNLOADS) would never reach the tasks.
+    """
+    local.env.clear()
+    local.env.update(os.environ)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -53,9 +65,11 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         # that tests put on PATH, or not at all.
         os.environ["NAME_GUARD_UPSTREAM_URL"] = upstream.url
         os.environ["NAME_GUARD_AWS"] = "none"
+        sync_task_environment()
         yield
     os.environ.clear()
     os.environ.update(saved)
+    sync_task_environment()
 
 
 @pytest.fixture(scope="session")
@@ -72,6 +86,7 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def render(copie: Copie, answer_set: str, **extra: object) -> Path:
     """Render one named answer set with pytest-copie and return the project; raise if it failed."""
     answers = {**ANSWER_SETS[answer_set], **extra}
+    sync_task_environment()  # a test's own monkeypatched variables reach the tasks too
     result = copie.copy(extra_answers=answers)
     if result.exit_code != 0 or result.exception is not None or result.project_dir is None:
         msg = f"render of {answer_set!r} failed: {result.exception!r}"

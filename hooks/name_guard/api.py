@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
@@ -45,37 +45,41 @@ class NetworkLookups:
         return lookups.lookup_repository(name, self.settings, version)
 
 
-def _both(
-    name: str, version: str, source: Lookups, timeout: float
-) -> tuple[UpstreamFinding, RepositoryFinding]:
-    calls: dict[str, Callable[[], UpstreamFinding | RepositoryFinding]] = {
-        "upstream": lambda: source.upstream(name),
-        "repository": lambda: source.repository(name, version),
-    }
+def _round(
+    names: list[str], version: str, source: Lookups, timeout: float
+) -> dict[str, tuple[UpstreamFinding, RepositoryFinding]]:
+    """Look every name up in both places in one concurrent round, bounded by one timeout."""
+    calls: dict[str, Callable[[], UpstreamFinding | RepositoryFinding]] = {}
+    for index, name in enumerate(names):
+        wanted = version if index == 0 else ""  # only the name itself is checked with a version
+        calls[f"upstream:{name}"] = partial(source.upstream, name)
+        calls[f"repository:{name}"] = partial(source.repository, name, wanted)
     # The lookups bound themselves; this outer bound only guards against one that does not.
     found = lookups.run_bounded(calls, timeout + 0.5)
-    upstream, repository = found["upstream"], found["repository"]
     late = f"no answer within {timeout:g} s"
-    if not isinstance(upstream, UpstreamFinding):
-        upstream = UpstreamFinding(Status.UNKNOWN, reason=late)
-    if not isinstance(repository, RepositoryFinding):
-        repository = RepositoryFinding(Status.UNKNOWN, reason=late)
-    return upstream, repository
+    results: dict[str, tuple[UpstreamFinding, RepositoryFinding]] = {}
+    for name in names:
+        upstream, repository = found[f"upstream:{name}"], found[f"repository:{name}"]
+        if not isinstance(upstream, UpstreamFinding):
+            upstream = UpstreamFinding(Status.UNKNOWN, reason=late)
+        if not isinstance(repository, RepositoryFinding):
+            repository = RepositoryFinding(Status.UNKNOWN, reason=late)
+        results[name] = (upstream, repository)
+    return results
+
+
+def _free(found: dict[str, tuple[UpstreamFinding, RepositoryFinding]]) -> list[str]:
+    return [
+        name
+        for name, (upstream, repository) in found.items()
+        if upstream.status is Status.FREE and repository.status is not Status.TAKEN
+    ][:MAX_SUGGESTIONS]
 
 
 def free_alternatives(name: str, settings: Settings, source: Lookups) -> list[str]:
     """Up to three alternatives to `name` that pass the policy and are free in both places."""
     candidates = candidate_names(name, settings.policy, org=settings.codeartifact.domain)
-    calls = {c: (lambda c=c: _both(c, "", source, settings.timeout)) for c in candidates}
-    found = lookups.run_bounded(calls, settings.timeout + 0.5)
-    free = [
-        candidate
-        for candidate, result in found.items()
-        if result is not None
-        and result[0].status is Status.FREE
-        and result[1].status is not Status.TAKEN
-    ]
-    return free[:MAX_SUGGESTIONS]
+    return _free(_round(candidates, "", source, settings.timeout)) if candidates else []
 
 
 def check_name(  # noqa: PLR0913 - keyword-only options of one public call
@@ -90,16 +94,23 @@ def check_name(  # noqa: PLR0913 - keyword-only options of one public call
     """Check `name` (and `version`): syntax and policy first, then both lookups, concurrently.
 
     new_package=True is `copier copy`: the name must not exist in the CodeArtifact repository
-    either. Otherwise the repository is expected to hold it (the project's own package).
+    either, and the alternatives to suggest are looked up in the same round as the name, so a
+    verdict with suggestions takes one lookup timeout, not two. Otherwise the repository is
+    expected to hold the name (the project's own package).
     """
     settings = Settings.from_env(os.environ) if settings is None else settings
     first = syntax_verdict(name, settings.policy)
     if not first.ok:
         return first
     source = NetworkLookups(settings) if source is None else source
-    upstream, repository = _both(name, version, source, settings.timeout)
-    judge = partial(
-        assess,
+    candidates = (
+        candidate_names(name, settings.policy, org=settings.codeartifact.domain)
+        if new_package
+        else []
+    )
+    found = _round([name, *candidates], version, source, settings.timeout)
+    upstream, repository = found.pop(name)
+    verdict = assess(
         name,
         policy=settings.policy,
         upstream=upstream,
@@ -108,12 +119,11 @@ def check_name(  # noqa: PLR0913 - keyword-only options of one public call
         strict=settings.strict,
         version=version,
         allow_in_repository=allow_in_repository,
+        suggestions=_free(found),
     )
-    verdict = judge()
-    if verdict.ok or not new_package or Status.TAKEN not in (upstream.status, repository.status):
-        return verdict
-    # Only a new name that is taken gets suggestions: they cost lookups of their own.
-    return judge(suggestions=free_alternatives(name, settings, source))
+    if Status.TAKEN not in (upstream.status, repository.status):
+        return replace(verdict, suggestions=())  # suggestions are for a taken name only
+    return verdict
 
 
 def check_release(

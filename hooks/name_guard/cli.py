@@ -29,7 +29,8 @@ policy, 4 name or version taken, 5 not verifiable with a strict check, 6 protect
 environment: CODEARTIFACT_DOMAIN, CODEARTIFACT_DOMAIN_OWNER, CODEARTIFACT_REGION,
 CODEARTIFACT_REPOSITORY, CODEARTIFACT_PROFILE, NAME_PREFIX, NAME_CHECK_STRICT (the Makefile
 exports them); NAME_GUARD_UPSTREAM_URL, NAME_GUARD_TIMEOUT, NAME_GUARD_STRICT,
-NAME_GUARD_PREFIX, NAME_GUARD_DENY, NAME_GUARD_OFFLINE, NAME_GUARD_AWS=auto|boto3|cli|none.
+NAME_GUARD_PREFIX, NAME_GUARD_DENY, NAME_GUARD_OFFLINE, NAME_GUARD_AWS=auto|boto3|cli|none,
+NAME_GUARD_DEBUG=1 (a traceback instead of the one-line unexpected error).
 """
 
 
@@ -78,9 +79,17 @@ def run_check(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
         _say(err, "warning", warning)
     for problem in verdict.problems:
         _say(err, "error", problem.text)
-    if verdict.ok:
-        what = f"{args.name} {args.version}".strip()
-        _say(err, "ok", f"{what}: no collision found")
+    what = f"{args.name} {args.version}".strip()
+    if verdict.ok and verdict.complete:
+        _say(err, "ok", f"{what}: no collision found on {' nor in '.join(verdict.checked)}")
+    elif verdict.ok:
+        # Never "no collision" for a check that did not run everywhere: say what was covered.
+        checked = "; ".join(verdict.checked) or "nothing"
+        _say(
+            err,
+            "incomplete",
+            f"{what}: checked {checked}; NOT checked {'; '.join(verdict.unchecked)}",
+        )
     return verdict.exit_code
 
 
@@ -110,6 +119,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say(sys.stderr, "error", "interrupted")
         return 130
-    except Exception as error:  # noqa: BLE001 - the one place errors become a message
-        _say(sys.stderr, "error", f"unexpected {type(error).__name__}: {error}")
+    except Exception as error:
+        if os.environ.get("NAME_GUARD_DEBUG"):
+            raise
+        _say(
+            sys.stderr,
+            "error",
+            f"unexpected {type(error).__name__}: {error} (re-run with NAME_GUARD_DEBUG=1 for "
+            "the traceback)",
+        )
         return EXIT_ERROR

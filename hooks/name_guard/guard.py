@@ -6,7 +6,14 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .names import Policy, has_version, name_syntax_problem, normalise_name, policy_problem
+from .names import (
+    Policy,
+    has_version,
+    latest_version,
+    name_syntax_problem,
+    normalise_name,
+    policy_problem,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -88,6 +95,13 @@ class Verdict:
     problems: tuple[Problem, ...] = ()
     warnings: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = field(default=())
+    checked: tuple[str, ...] = ()  # the places that answered: "the public index (URL)"
+    unchecked: tuple[str, ...] = ()  # the places that did not, each with why
+
+    @property
+    def complete(self) -> bool:
+        """Every place was asked and answered: "no collision" means what it says."""
+        return not self.unchecked
 
     @property
     def ok(self) -> bool:
@@ -119,7 +133,7 @@ class Verdict:
 def _versions(versions: Sequence[str]) -> str:
     if not versions:
         return "no versions"
-    latest = versions[-1]
+    latest = latest_version(versions)  # by PEP 440: an index lists files in any order
     return f"{len(versions)} version{'s' * (len(versions) != 1)}, latest {latest}"
 
 
@@ -136,7 +150,7 @@ def syntax_verdict(name: str, policy: Policy) -> Verdict:
     return Verdict(name, (Problem(Kind.INVALID, problem),) if problem else ())
 
 
-def assess(  # noqa: C901, PLR0912, PLR0913 - one decision table, keyword-only inputs
+def assess(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one decision table, keyword-only inputs
     name: str,
     *,
     policy: Policy,
@@ -164,6 +178,8 @@ def assess(  # noqa: C901, PLR0912, PLR0913 - one decision table, keyword-only i
     shown = name if name == norm else f"{name} (normalised: {norm})"
     protected = repository.origin is not None and repository.origin.protected
     gaps: list[tuple[str, str, Status]] = []  # lookups that did not answer: where, why, status
+    checked: list[str] = []
+    unchecked: list[str] = []
 
     # The public upstream.
     if upstream.status is Status.TAKEN:
@@ -209,6 +225,8 @@ def assess(  # noqa: C901, PLR0912, PLR0913 - one decision table, keyword-only i
     elif upstream.status in (Status.UNKNOWN, Status.SKIPPED):
         where = f"the public index{f' ({upstream.url})' if upstream.url else ''}"
         gaps.append((f"on {where}", upstream.reason, upstream.status))
+    if upstream.status in (Status.FREE, Status.TAKEN):
+        checked.append(f"the public index ({upstream.url})" if upstream.url else "the public index")
 
     # The CodeArtifact repository.
     if repository.status is Status.TAKEN:
@@ -265,6 +283,10 @@ def assess(  # noqa: C901, PLR0912, PLR0913 - one decision table, keyword-only i
             _unverified(text, Status.UNKNOWN, strict=strict, problems=problems, warnings=warnings)
     elif repository.status in (Status.UNKNOWN, Status.SKIPPED):
         gaps.append((f"in {repository.where}", repository.reason, repository.status))
+    if repository.status in (Status.FREE, Status.TAKEN):
+        checked.append(repository.where)
+        if version and repository.version_status is Status.UNKNOWN:
+            unchecked.append(f"version {version} in {repository.where}: {repository.reason}")
 
     if gaps:
         whys = {why or "no answer" for _, why, _ in gaps}
@@ -285,6 +307,8 @@ def assess(  # noqa: C901, PLR0912, PLR0913 - one decision table, keyword-only i
         tuple(problems),
         tuple(warnings),
         tuple(suggestions) if problems else (),
+        checked=tuple(checked),
+        unchecked=(*(f"{where[3:]}: {why or 'no answer'}" for where, why, _ in gaps), *unchecked),
     )
 
 

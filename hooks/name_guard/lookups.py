@@ -10,6 +10,7 @@ simple endpoint can ingest the public package into the repository as a side effe
 from __future__ import annotations
 
 import configparser
+import http.client
 import importlib
 import json
 import os
@@ -108,7 +109,7 @@ def clear_cache() -> None:
 # --- The public index ----------------------------------------------------------------------------
 
 
-def _redact(url: str) -> str:
+def redact(url: str) -> str:
     """Drop credentials from a URL shown in messages."""
     parts = urllib.parse.urlsplit(url)
     if parts.username or parts.password:
@@ -304,14 +305,18 @@ def _versions_from_page(body: bytes, content_type: str) -> tuple[str, ...]:
         versions = json.loads(text).get("versions")
         if isinstance(versions, list):
             return tuple(str(v) for v in versions)
-    found = (version_from_filename(f) for f in file_names(text, content_type))
+    names = file_names(text, content_type)
+    if not names and "pypi:repository-version" not in text and "<a " not in text.lower():
+        msg = "an HTML page that is no PEP 503 project page (an error or sign-in page?)"
+        raise ValueError(msg)
+    found = (version_from_filename(f) for f in names)
     return tuple(dict.fromkeys(v for v in found if v))
 
 
-def fetch_upstream(name: str, index_url: str, timeout: float) -> UpstreamFinding:
+def fetch_upstream(name: str, index_url: str, timeout: float) -> UpstreamFinding:  # noqa: PLR0911 - one finding per failure class
     """Ask the index's simple API whether project `name` exists (404 means free)."""
     url = urllib.parse.urljoin(index_url, normalise_name(name) + "/")
-    shown = _redact(url)
+    shown = redact(url)
     headers = {"Accept": ACCEPT, "User-Agent": USER_AGENT}
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http(s) only: _usable_index
     try:
@@ -331,10 +336,15 @@ def fetch_upstream(name: str, index_url: str, timeout: float) -> UpstreamFinding
         if isinstance(reason, TimeoutError):
             return UpstreamFinding(Status.UNKNOWN, shown, reason=f"no answer within {timeout:g} s")
         return UpstreamFinding(Status.UNKNOWN, shown, reason=f"unreachable ({reason})")
+    except http.client.HTTPException as error:  # not HTTP, or a body cut short
+        why = f"the index did not answer in HTTP ({type(error).__name__})"
+        return UpstreamFinding(Status.UNKNOWN, shown, reason=why)
     try:
         versions = _versions_from_page(body, content_type)
-    except ValueError:
-        versions = ()
+    except (ValueError, AttributeError, TypeError):
+        # A 200 that is not a simple-API page (broken JSON, an error page) proves nothing.
+        why = f"the index answered something that is not a project page ({content_type})"
+        return UpstreamFinding(Status.UNKNOWN, shown, reason=why)
     return UpstreamFinding(Status.TAKEN, shown, versions)
 
 
@@ -492,16 +502,32 @@ class CliPlane:
             code = "CliError"
             raise AwsError(code, str(error)) from error
         if done.returncode != 0:
-            raise _cli_error(done.stderr)
+            raise _cli_error(done.stderr, self.aws, done.returncode)
         try:
             data: dict[str, Any] = json.loads(done.stdout or "{}")
         except ValueError as error:
-            code, msg = "CliError", "the aws CLI printed something that is not JSON"
-            raise AwsError(code, msg) from error
+            raise broken_cli(self.aws, done.stdout, done.returncode) from error
+        if not isinstance(data, dict):
+            raise broken_cli(self.aws, done.stdout, done.returncode)
         return data
 
 
-def _cli_error(stderr: str) -> AwsError:
+def broken_cli(aws: str, said: str, returncode: int) -> AwsError:
+    """Explain an `aws` that answers no AWS error and no JSON: a shim, a crash, another program."""
+    text = said.strip()
+    first = text.splitlines()[0].strip() if text else f"exit code {returncode}, no output"
+    if "pyenv" in text:
+        why = (
+            f"it is a pyenv shim ({first}): the Python version this directory selects has no "
+            "aws; install the AWS CLI v2 outside pyenv, or `pyenv shell` a version that has it"
+        )
+    else:
+        why = f"it printed no AWS error and no JSON ({first[:120]})"
+    fix = "put a working AWS CLI v2 first on PATH, or install boto3 (NAME_GUARD_AWS=boto3)"
+    return AwsError("CliBroken", f"the aws CLI at {aws} does not work: {why}; {fix}")
+
+
+def _cli_error(stderr: str, aws: str = "aws", returncode: int = 1) -> AwsError:
     text = stderr.strip()
     match = _CLI_ERROR.search(text)
     if match:
@@ -513,7 +539,11 @@ def _cli_error(stderr: str) -> AwsError:
         return AwsError("ProfileNotFound", text.splitlines()[0])
     if "could not connect" in lowered or "timed out" in lowered:
         return AwsError("EndpointConnectionError", text.splitlines()[0])
-    return AwsError("CliError", text.splitlines()[-1] if text else "the aws CLI failed")
+    if "aws" in lowered and ("usage:" in lowered or "error:" in lowered):
+        # The CLI's own usage error (an option this version lacks): one line of it is enough.
+        lines = [line for line in text.splitlines() if "error" in line.lower()]
+        return AwsError("CliError", (lines or text.splitlines())[-1].strip())
+    return broken_cli(aws, text, returncode)
 
 
 def control_plane(settings: Settings) -> ControlPlane | str:
@@ -545,6 +575,8 @@ def _reason(error: AwsError, settings: Settings, operation: str) -> str:  # noqa
     if error.code in {"NoCredentials", "ExpiredTokenException", "UnrecognizedClientException"}:
         login = f"aws sso login --profile {ca.profile}" if ca.profile else "aws sso login"
         return f"no valid AWS credentials ({profile}); sign in, e.g. `{login}`"
+    if error.code == "CliBroken":
+        return error.message
     if error.code == "ProfileNotFound":
         return f"the AWS profile {ca.profile!r} does not exist in your AWS config"
     if error.code == "AccessDeniedException":

@@ -13,12 +13,15 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
 # PEP 508: letters, digits, '.', '_' and '-', starting and ending with a letter or digit.
-_PEP508 = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+_PEP508 = re.compile(r"([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])\Z", re.IGNORECASE)
 # A console-script name: what a shell can run and an entry point can declare.
-_CLI = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_CLI = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 # A prefix is the start of a name: it may end with a separator ("acme-").
-_PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _SEPARATORS = re.compile(r"[-_.]+")
+# Names become file and directory names (src/<import>/, <name>-<version>-py3-none-any.whl, a
+# script in bin/): 100 characters keeps them far below every file system's 255.
+MAX_NAME = 100
 
 # Top-level modules added to the standard library after the running interpreter's release: a
 # project tested up to the newest Python must not shadow them either.
@@ -46,6 +49,8 @@ def name_syntax_problem(name: str) -> str:
         return "the name is empty: type a name such as acme-utils"
     if name != name.strip():
         return f"{name!r} has spaces around it: remove them"
+    if len(name) > MAX_NAME:
+        return f"{name[:20]!r}... is {len(name)} characters long: use at most {MAX_NAME}"
     if not _PEP508.match(name):
         return (
             f"{name!r} is not a valid distribution name (PEP 508): use letters, digits and "
@@ -89,7 +94,7 @@ def prefix_problem(prefix: str, required: str = "") -> str:
                 f"answer {required!r} or a longer prefix that starts with it"
             )
         return ""
-    if not _PREFIX.match(prefix):
+    if len(prefix) > MAX_NAME // 2 or not _PREFIX.match(prefix):
         return (
             f"{prefix!r} cannot start a distribution name: use letters, digits and '-', '_' "
             "or '.', starting with a letter or digit, e.g. acme-"
@@ -137,6 +142,8 @@ def derive_import_name(name: str) -> str:
 
 def import_name_problem(name: str) -> str:
     """Why `name` cannot be the package's import name, or "" when it can."""
+    if len(name) > MAX_NAME:
+        return f"{name[:20]!r}... is {len(name)} characters long: use at most {MAX_NAME}"
     if not name.isidentifier() or not name.isascii():
         fixed = derive_import_name(name)
         return (
@@ -158,6 +165,8 @@ def import_name_problem(name: str) -> str:
 
 def cli_name_problem(name: str) -> str:
     """Why `name` cannot be a console-script name, or "" when it can."""
+    if len(name) > MAX_NAME:
+        return f"{name[:20]!r}... is {len(name)} characters long: use at most {MAX_NAME}"
     if not _CLI.match(name):
         return (
             f"{name!r} is not a usable command name: use letters, digits and '-', '_' or "
@@ -221,3 +230,53 @@ def has_version(versions: Iterable[str], version: str) -> bool:
     """Whether `version` is among `versions`, compared as PEP 440 releases."""
     wanted = canonical_version(version)
     return any(canonical_version(v) == wanted for v in versions)
+
+
+_PEP440 = re.compile(
+    r"""v?(?:(?P<epoch>\d+)!)?(?P<release>\d+(?:\.\d+)*)
+    (?:[-_.]?(?P<pre>a|b|c|rc|alpha|beta|pre|preview)[-_.]?(?P<pre_n>\d+)?)?
+    (?P<post>-(?P<post_implicit>\d+)|[-_.]?(?:post|rev|r)[-_.]?(?P<post_n>\d+)?)?
+    (?P<dev>[-_.]?dev[-_.]?(?P<dev_n>\d+)?)?
+    (?:\+(?P<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
+_INF = float("inf")
+_NEG_INF = float("-inf")
+
+VersionKey = tuple[object, ...]
+
+
+def version_key(version: str) -> VersionKey:
+    """Sort key ordering versions as PEP 440 does: 1.10 > 1.9, 2.0rc1 < 2.0 < 2.0.post1.
+
+    The guard runs in copier's environment and in the project's release job, where `packaging`
+    is not guaranteed; a string that is no PEP 440 version sorts below every version.
+    """
+    match = _PEP440.fullmatch(version.strip())
+    if not match:
+        return (0, version)
+    release = [int(part) for part in match["release"].split(".")]
+    while len(release) > 1 and release[-1] == 0:
+        release.pop()
+    pre_kind, dev, post = match["pre"], match["dev_n"], match["post_implicit"] or match["post_n"]
+    has_dev, has_post = match["dev"] is not None, match["post"] is not None
+    if pre_kind:
+        pre: tuple[float, int] = (_PRE_RANK[pre_kind.lower()], int(match["pre_n"] or 0))
+    elif has_dev and not has_post:
+        pre = (_NEG_INF, 0)  # 1.0.dev1 comes before 1.0a1
+    else:
+        pre = (_INF, 0)
+    post_key = int(post or 0) if has_post else -1
+    dev_key = int(dev or 0) if has_dev else _INF
+    local = tuple(
+        (1, int(part), "") if part.isdigit() else (0, 0, part)
+        for part in re.split(r"[-_.]", (match["local"] or "").lower())
+        if part
+    )
+    return (1, int(match["epoch"] or 0), tuple(release), pre, post_key, dev_key, local)
+
+
+def latest_version(versions: Iterable[str]) -> str:
+    """Return the highest of `versions` by PEP 440, or "" when there is none."""
+    return max(versions, key=version_key, default="")

@@ -29,6 +29,22 @@ EXIT_CONFIG = 253
 EXIT_SERVICE = 254
 
 
+# What pyenv's shim prints, with exit code 127, when the Python version the directory selects has
+# no such command: its help, and not a word from AWS.
+PYENV_SHIM = """#!/bin/sh
+cat >&2 <<'EOF'
+pyenv: aws: command not found
+
+The `aws' command exists in these Python versions:
+  3.11.7
+
+Note: See 'pyenv help global' for tips on allowing both
+      python2 and python3 to be found.
+EOF
+exit 127
+"""
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
@@ -144,6 +160,15 @@ class FakeCodeArtifact:
             "sys.exit(codeartifact.cli_main(sys.argv[1:]))\n",
             encoding="utf-8",
         )
+        aws.chmod(aws.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+        return aws
+
+    @staticmethod
+    def install_pyenv_shim(bin_dir: Path) -> Path:
+        """Write an `aws` that fails as a pyenv shim does where the selected Python has no aws."""
+        bin_dir.mkdir(parents=True, exist_ok=True)
+        aws = bin_dir / "aws"
+        aws.write_text(PYENV_SHIM, encoding="utf-8")
         aws.chmod(aws.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         return aws
 

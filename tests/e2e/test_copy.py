@@ -40,10 +40,13 @@ BAD_ANSWERS = [
     ({"import_name": "json"}, "standard library"),
     ({"import_name": "acme-widgets"}, "identifier"),
     ({"cli_name": "bad name"}, "cli_name"),
-    ({"description": 'say "hi"'}, "without quotes"),
+    ({"description": 'say "hi"'}, 'without "'),
+    ({"description": "an\x1b[31mescape"}, "U+001B"),
     ({"author_email": "jane"}, "email address"),
     ({"team": "-ops"}, "team"),
     ({"github_repository": "acme-widgets"}, "owner/name"),
+    ({"github_repository": "acme/.."}, "not '.' or '..'"),
+    ({"aws_region": "cn-north-1"}, "CodeArtifact has no endpoint in cn-north-1"),
 ]
 
 

@@ -132,7 +132,8 @@ def test_a_name_taken_in_codeartifact_is_refused(
     output = refused(copier(template_repo, dst, "package_name=Acme_Widgets")[0], dst)
     assert "already exists in CodeArtifact repository 'python'" in output
     assert "1 version, latest 1.0.0" in output
-    assert fake_aws.calls[0]["args"]["package"] == "acme-widgets"
+    asked = [c["args"]["package"] for c in fake_aws.calls if c["operation"] == "DescribePackage"]
+    assert asked.count("acme-widgets") == 1  # and its alternatives, in the same round
 
 
 def test_a_free_name_in_codeartifact_passes_without_warnings(
@@ -143,7 +144,7 @@ def test_a_free_name_in_codeartifact_passes_without_warnings(
     done, _ = copier(template_repo, dst)
     assert done.returncode == 0, done.stderr
     assert "warning" not in done.stderr
-    assert fake_aws.operations() == ["DescribePackage"]
+    assert set(fake_aws.operations()) == {"DescribePackage"}  # the name and its alternatives
 
 
 def test_copier_update_of_the_owning_project_is_never_refused(
@@ -224,6 +225,17 @@ def test_the_projects_guard_checks_the_release_version(
     assert "Traceback" not in again.stderr
     rerun = guard(project, "check", "acme-widgets", "--version", "0.1.0", "--allow-in-repository")
     assert rerun.returncode == 0, rerun.stderr
+
+
+def test_a_partial_check_never_says_no_collision(project: Path, upstream: SimpleIndex) -> None:
+    done = guard(project, "check", "acme-widgets", "--version", "0.1.0", NAME_GUARD_AWS="none")
+    assert done.returncode == 0, done.stderr
+    assert "no collision found" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("name_guard: incomplete: acme-widgets 0.1.0: checked the public index")
+    assert upstream.url in last
+    assert "NOT checked CodeArtifact repository 'python'" in last
+    assert "NAME_GUARD_AWS=none" in last
 
 
 def test_the_projects_guard_refuses_a_version_on_the_public_index(

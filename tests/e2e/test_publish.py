@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
-from tests.doubles.pypiserver import PypiServer, RefusingIndex
+from tests.doubles.faulty_index import FaultyIndex
+from tests.doubles.pypiserver import PypiServer, RefusingIndex, free_port
 from tests.doubles.simple_index import SimpleIndex
 from tests.e2e.copier_cli import copier
 
@@ -109,7 +110,7 @@ def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("UV_INDEX_", "UV_PUBLISH_", "GITHUB_", "CODEARTIFACT_"))
-        and key != "VIRTUAL_ENV"
+        and key not in {"VIRTUAL_ENV", "CI"}  # tests say when they run "in CI"
     }
     env.update(
         {
@@ -398,3 +399,144 @@ def test_pre_releases_then_the_final_release_collect_their_notes(project: Projec
     finally:
         for name, content in saved.items():
             (project.path / name).write_bytes(content)
+
+
+# --- The index misbehaving: every fault ends with its message and exit code, in bounded time ----
+
+BAD_ANSWER, TOOL = 19, 20
+HTTP_TIMEOUT = 1  # RELEASE_HTTP_TIMEOUT for the fault table: the documented bounds scale with it
+# Documented bound for an index that never answers: ATTEMPTS reads of at most the timeout each,
+# and 1 + 2 + 4 s between them (scripts/release/publish.py, docs/releasing.md).
+SILENT_BOUND = 4 * HTTP_TIMEOUT + 7
+# Wall-clock ceiling for one `make publish-dist`, start-up and name check included: generous for
+# a loaded two-core machine, and far below the ten minutes a missing bound would take.
+CEILING = 90
+
+FAULTS = [
+    ("garbage", BAD_ANSWER, "did not answer in HTTP"),
+    ("broken-json", BAD_ANSWER, "answered broken JSON"),
+    ("html-error", BAD_ANSWER, "not a package listing"),
+    ("truncated", BAD_ANSWER, "cut its answer short"),
+    ("silence", UNREACHABLE, "did not answer (reading the project's page) after 4 attempts"),
+    ("expired", CREDENTIALS, "make login"),
+    ("stall-upload", UNREACHABLE, "did not answer (uploading) after 4 attempts"),
+]
+
+
+@pytest.fixture
+def dist(project: Project) -> Path:
+    """The wheel and sdist of the project's current version in dist/, built once per version."""
+    folder = project.path / "dist"
+    if not list(folder.glob(f"acme_widgets-{project.version}-*.whl")):
+        built = project.make("release-dist")
+        assert built.returncode == 0, said(built)
+    return folder
+
+
+def publish_to(project: Project, url: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    started = time.monotonic()
+    result = project.make(
+        "publish-dist",
+        UV_INDEX_CODEARTIFACT_PASSWORD=project.token,
+        CODEARTIFACT_INDEX_URL=url,
+        RELEASE_HTTP_TIMEOUT=str(HTTP_TIMEOUT),
+    )
+    return result, time.monotonic() - started
+
+
+@pytest.mark.parametrize(("fault", "expected", "words"), FAULTS, ids=[f[0] for f in FAULTS])
+def test_an_index_fault_ends_with_its_message_code_and_bound(
+    project: Project, dist: Path, fault: str, expected: int, words: str
+) -> None:
+    del dist
+    with FaultyIndex.running(fault) as faulty:
+        result, elapsed = publish_to(project, faulty.url)
+    assert failure_class(result) == expected, said(result)
+    assert words in said(result)
+    assert "Traceback" not in said(result)
+    assert project.token not in said(result)
+    assert faulty.authorizations()  # the token went to the configured index, and only there
+    assert elapsed < CEILING
+    waited = re.search(r"after 4 attempts over (\d+) s", said(result))
+    if waited:  # the retry loop's own account of its time: the documented bound, plus slack
+        assert int(waited.group(1)) <= SILENT_BOUND + 4 * HTTP_TIMEOUT, said(result)
+
+
+def test_a_redirect_off_the_index_never_carries_the_token(project: Project, dist: Path) -> None:
+    del dist
+    # "localhost" is another host than "127.0.0.1" to an HTTP client, on the same machine.
+    with FaultyIndex.running("expired") as elsewhere:
+        target = f"http://localhost:{elsewhere.port}/"
+        with FaultyIndex.running("redirect", redirect_to=target) as redirecting:
+            result, elapsed = publish_to(project, redirecting.url)
+    assert failure_class(result) == BAD_ANSWER, said(result)
+    assert f"redirected to {target}" in said(result)
+    assert "the token was not sent" in said(result)
+    assert redirecting.authorizations()  # sent to the configured origin...
+    assert elsewhere.seen == []  # ...and nothing at all to the other one
+    assert project.token not in said(result)
+    assert elapsed < CEILING
+
+
+@pytest.mark.parametrize(
+    ("failure", "code", "words"),
+    [
+        ("pyenv-shim", TOOL, "the aws CLI at"),
+        ("no-answer", UNREACHABLE, "did not answer the token request"),
+    ],
+)
+def test_login_fails_with_one_readable_line(
+    project: Project, tmp_path: Path, failure: str, code: int, words: str
+) -> None:
+    env: dict[str, str] = {"UV_CREDENTIALS_DIR": str(tmp_path / "store")}
+    if failure == "pyenv-shim":
+        shim = FakeCodeArtifact.install_pyenv_shim(tmp_path / "shims")
+        env["PATH"] = f"{shim.parent}{os.pathsep}{project.env['PATH']}"
+    else:
+        project.fake_aws.update(latency=30)
+        env["RELEASE_TOKEN_TIMEOUT"] = "2"  # noqa: S105 - seconds, not a secret
+    started = time.monotonic()
+    try:
+        result = project.make("login", timeout=300, **env)
+    finally:
+        project.fake_aws.update(latency=0.0)
+    elapsed = time.monotonic() - started
+    assert failure_class(result) == code, said(result)
+    errors = [line for line in said(result).splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, said(result)
+    assert words in errors[0]
+    assert "python2 and python3" not in said(result)  # not a fragment of the shim's help
+    assert "Traceback" not in said(result)
+    assert elapsed < CEILING
+    if failure == "pyenv-shim":
+        assert "pyenv shim" in errors[0]
+        assert "NAME_GUARD_AWS=boto3" in errors[0]
+    else:
+        assert "within 2 s" in errors[0]
+
+
+UNVERIFIED = 18
+
+
+@pytest.mark.parametrize("where", ["in-ci", "on-a-laptop"])
+def test_a_name_check_that_could_not_run_stops_a_release_in_ci_only(
+    project: Project, index: PypiServer, dist: Path, where: str
+) -> None:
+    ci = where == "in-ci"
+    del dist
+    down = f"http://127.0.0.1:{free_port()}/simple/"  # the public index is down
+    result = project.make(
+        "publish-dist",
+        UV_INDEX_CODEARTIFACT_PASSWORD=project.token,
+        NAME_GUARD_UPSTREAM_URL=down,
+        CI="true" if ci else None,
+    )
+    assert "was not checked on the public index" in said(result)
+    if ci:
+        assert failure_class(result) == UNVERIFIED, said(result)
+        assert "could not be checked and the check is strict" in said(result)
+        assert index.files() == []
+    else:
+        assert result.returncode == 0, said(result)
+        assert "name_guard: warning:" in said(result)
+        assert len(index.files()) == 2

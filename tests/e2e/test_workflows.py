@@ -112,6 +112,17 @@ def test_the_release_workflow_keeps_its_contract(rendered: Callable[[str], Path]
     assert list(jobs) == ["check", "build", "publish", "github-release"]
     assert jobs["publish"]["needs"] == "build"
     assert jobs["github-release"]["needs"] == "publish"
+    # The job that gets AWS credentials runs in the protected environment, and only it.
+    assert {name: job.get("environment") for name, job in jobs.items()} == {
+        "check": None,
+        "build": None,
+        "publish": "release",
+        "github-release": None,
+    }
+    # No floating uv next to credentials: every setup-uv names the version it installs.
+    setups = [s for job in jobs.values() for s in job["steps"] if "setup-uv" in s.get("uses", "")]
+    assert setups
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", s["with"]["version"]) for s in setups), setups
     # Only the publish job may get an OIDC token; only the release job may write.
     for name, job in jobs.items():
         permissions = job["permissions"]
@@ -179,17 +190,19 @@ def test_iam_policies_are_valid_json_scoped_to_the_project(
     assert publish["Statement"][0]["Resource"].endswith(f"/pypi//{package}")
     trust = json.loads((iam / "github-oidc-trust.json").read_text(encoding="utf-8"))
     condition = trust["Statement"][0]["Condition"]
-    assert condition["StringEquals"] == {
-        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
-    }
-    subjects = condition["StringLike"]["token.actions.githubusercontent.com:sub"]
     # The default is the CodeArtifact domain as the GitHub owner, and the package's name.
     repository = answers["github_repository"]
     assert repository == ANSWER_SETS[answer_set].get("github_repository", f"acme/{package}")
-    assert subjects == [
-        f"repo:{repository}:ref:refs/heads/release",
-        f"repo:{repository}:ref:refs/heads/release/*",
-    ]
+    # Only the publish job's environment: its protection rules are the gate to the role.
+    assert condition == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": f"repo:{repository}:environment:release",
+        }
+    }
+    assert trust["Statement"][0]["Principal"]["Federated"] == (
+        f"arn:aws:iam::{answers['aws_account_id']}:oidc-provider/token.actions.githubusercontent.com"
+    )
     docs = project / "docs" / "releasing.md"
     readme = (project / "README.md").read_text(encoding="utf-8")
     if answers["with_docs"]:

@@ -141,3 +141,22 @@ def test_the_project_is_committed_with_its_lock_file(
     assert status.stdout == "", f"uncommitted after the post-copy task:\n{status.stdout}"
     tracked = run(["git", "ls-files"], project).stdout.split()
     assert ("uv.lock" in tracked) is can_lock(ANSWER_SETS[answer_set])
+
+
+def test_every_exit_code_is_documented_with_its_meaning(projects: dict[str, Path]) -> None:
+    project = projects["defaults"]
+    errors = (project / "scripts" / "release" / "errors.py").read_text(encoding="utf-8")
+    release_codes = {
+        int(code) for code in re.findall(r"^    [A-Z_]+ = (\d+)", errors, re.MULTILINE)
+    }
+    guard = (project / "scripts" / "name_guard" / "cli.py").read_text(encoding="utf-8")
+    guard_codes = {int(code) for code in re.findall(r"^EXIT_[A-Z_]+ = (\d+)", guard, re.MULTILINE)}
+    assert release_codes >= {0, 1, 2, 3, 10, 14, 18, 19, 20}
+    assert guard_codes == {0, 1, 2, 3, 4, 5, 6}
+
+    def rows(page: str) -> set[int]:
+        text = (project / "docs" / page).read_text(encoding="utf-8")
+        return {int(code) for code in re.findall(r"^\| (\d+) \| \S", text, re.MULTILINE)}
+
+    assert rows("releasing.md") == release_codes
+    assert rows("troubleshooting.md") == guard_codes

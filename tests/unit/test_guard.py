@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -270,3 +271,64 @@ def test_settings_from_the_environment() -> None:
     assert settings.strict
     assert settings.timeout == 3.0  # never more than 3 s
     assert settings.aws == "auto"
+
+
+# --- Hardening: PEP 440 order, one round for suggestions, what was and wasn't checked ----------
+
+
+def test_latest_version_is_the_highest_by_pep_440_not_the_last_listed() -> None:
+    listed = ("1.10.0", "2.0.0rc1", "1.9.0", "2.0.0.dev3", "1.10.0.post1")
+    verdict = judge(upstream=UpstreamFinding(Status.TAKEN, "local", versions=listed))
+    assert "5 versions, latest 2.0.0rc1" in verdict.message
+
+
+@pytest.mark.parametrize(
+    "versions",
+    [
+        ["1.0", "1.0.0", "1.0.post1", "1.0a1", "1.0b2", "1.0rc1", "1.0.dev1", "1.0a1.dev2"],
+        ["1.0.post1.dev3", "1.10", "1.9", "2!0.1", "1.0+local.1", "1.0+local.a", "0.9"],
+        ["1.0rc1.post1", "1.0-1", "1.0.post0", "1.1.dev0", "1.0c2", "v1.2", "1.0.post", "1.0r3"],
+    ],
+)
+def test_the_version_order_is_packagings(versions: list[str]) -> None:
+    from name_guard.names import version_key  # noqa: PLC0415
+    from packaging.version import Version  # noqa: PLC0415 - the reference, in tests only
+
+    assert sorted(versions, key=version_key) == sorted(versions, key=Version)
+    assert version_key("not a version") < version_key("0")
+
+
+@dataclass
+class SlowLookups(DictLookups):
+    """DictLookups where every lookup takes `delay` seconds, as over a slow network."""
+
+    delay: float = 0.4
+
+    def upstream(self, name: str) -> UpstreamFinding:
+        time.sleep(self.delay)
+        return super().upstream(name)
+
+    def repository(self, name: str, version: str) -> RepositoryFinding:
+        time.sleep(self.delay)
+        return super().repository(name, version)
+
+
+def test_a_taken_name_and_its_suggestions_take_one_lookup_round() -> None:
+    source = SlowLookups(upstream_taken={"requests": ("2.32.3",)})
+    started = time.monotonic()
+    verdict = api.check_name("requests", SETTINGS, new_package=True, source=source)
+    elapsed = time.monotonic() - started
+    assert verdict.suggestions
+    assert len(source.asked) > 2  # the name and its alternatives...
+    # ...asked concurrently: two sequential rounds would take 2 x 0.4 s at least.
+    assert elapsed < 2 * source.delay, elapsed
+
+
+def test_a_verdict_says_what_was_checked_and_what_was_not() -> None:
+    skipped = RepositoryFinding(Status.SKIPPED, REPO, reason="NAME_GUARD_AWS=none")
+    verdict = judge("acme-widgets", repository=skipped)
+    assert verdict.ok
+    assert not verdict.complete
+    assert verdict.checked == ("the public index (http://127.0.0.1:1/simple/x/)",)
+    assert verdict.unchecked == (f"{REPO}: NAME_GUARD_AWS=none",)
+    assert judge("acme-widgets").complete

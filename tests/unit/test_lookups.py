@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from typing import TYPE_CHECKING, Any
@@ -12,18 +13,19 @@ from name_guard.guard import Origin, Status
 from name_guard.settings import CodeArtifact, Settings
 
 from tests.doubles.codeartifact import (
+    FakeCodeArtifact,
     add_not_found,
     describe_package_response,
     list_versions_response,
     package_params,
     stubbed_client,
 )
+from tests.doubles.faulty_index import FaultyIndex
 from tests.doubles.simple_index import SimpleIndex
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tests.doubles.codeartifact import FakeCodeArtifact
 
 CA = CodeArtifact("acme", "123456789012", "eu-west-1", "python")
 
@@ -365,3 +367,41 @@ def test_run_bounded_gives_up_on_a_stuck_call() -> None:
     results = lookups.run_bounded({"fast": lambda: 1, "stuck": stuck}, 0.3)
     assert results == {"fast": 1, "stuck": None}
     assert time.monotonic() - started < 1.0
+
+
+# --- The public index misbehaving: never "taken" or "free" on a reply that proves nothing -------
+
+INDEX_FAULTS = [
+    ("garbage", "did not answer in HTTP"),
+    ("broken-json", "not a project page"),
+    ("html-error", "not a project page"),
+    ("truncated", "did not answer in HTTP (IncompleteRead)"),
+    ("silence", "no answer within 1 s"),
+    ("expired", "the index answered HTTP 401"),
+]
+
+
+@pytest.mark.parametrize(("fault", "words"), INDEX_FAULTS, ids=[f[0] for f in INDEX_FAULTS])
+def test_a_faulty_public_index_leaves_the_name_unchecked_within_the_timeout(
+    fault: str, words: str
+) -> None:
+    with FaultyIndex.running(fault) as faulty:
+        started = time.monotonic()
+        found = lookups.fetch_upstream("acme-widgets", faulty.url, timeout=1.0)
+        elapsed = time.monotonic() - started
+    assert found.status is Status.UNKNOWN
+    assert words in found.reason
+    assert elapsed < 1.0 + 1.0  # one timeout, plus slack for a loaded machine
+
+
+def test_an_aws_shim_is_one_line_naming_the_tool_and_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shim = FakeCodeArtifact.install_pyenv_shim(tmp_path / "shims")
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    found = lookups.lookup_repository("acme-widgets", settings(aws="cli"))
+    assert found.status is Status.UNKNOWN
+    assert found.reason.startswith(f"the aws CLI at {shim} does not work: it is a pyenv shim")
+    assert "NAME_GUARD_AWS=boto3" in found.reason
+    assert "\n" not in found.reason
+    assert "python2 and python3" not in found.reason

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 CHANGELOG = Path("CHANGELOG.md")
+DEBUG_VARIABLE = "RELEASE_DEBUG"
 DIST = Path("dist")
 
 
@@ -33,11 +34,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"error: {error.message}")
         return error.code
     except subprocess.TimeoutExpired as error:
-        say(f"error: `{' '.join(map(str, error.cmd[:3]))}` took too long; try again.")
+        say(
+            f"error: `{' '.join(map(str, error.cmd[:3]))}` did not finish within "
+            f"{error.timeout:g} s; check your network, then try again."
+        )
         return ExitCode.UNREACHABLE
     except KeyboardInterrupt:
         say("Interrupted: publishing again is safe, files already uploaded are skipped.")
         return 130
+    except Exception as error:
+        # The known failures have their own messages above; anything else is one line here,
+        # and the traceback only when asked for.
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        say(
+            f"error: unexpected {type(error).__name__}: {error}. Re-run with {DEBUG_VARIABLE}=1 "
+            "for the traceback, and report it with that output."
+        )
+        return ExitCode.FAILED
     return ExitCode.OK
 
 

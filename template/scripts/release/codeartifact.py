@@ -32,6 +32,16 @@ class Token:
 
 # A token request may wait for an SSO refresh or the CLI's start-up: longer than a name lookup.
 TOKEN_TIMEOUT = 60.0
+TOKEN_TIMEOUT_VARIABLE = "RELEASE_TOKEN_TIMEOUT"  # noqa: S105 - a variable name
+
+
+def token_timeout() -> float:
+    """Seconds the token request may take: RELEASE_TOKEN_TIMEOUT, default 60."""
+    try:
+        seconds = float(os.environ.get(TOKEN_TIMEOUT_VARIABLE, "") or TOKEN_TIMEOUT)
+    except ValueError:
+        seconds = TOKEN_TIMEOUT
+    return min(max(seconds, 1.0), 600.0)
 
 
 def get_token(settings: Settings) -> Token:
@@ -54,13 +64,13 @@ def get_token(settings: Settings) -> Token:
         raise explain_failure(plane, settings)
     params = {"domain": settings.domain, "domainOwner": settings.owner}
     try:
-        data = plane.call("get_authorization_token", params, timeout=TOKEN_TIMEOUT)
+        data = plane.call("get_authorization_token", params, timeout=token_timeout())
         return Token(str(data["authorizationToken"]), parse_expiration(data.get("expiration")))
     except lookups.AwsError as error:
         raise explain_failure(str(error), settings) from None
     except (KeyError, TypeError) as error:
         msg = f"CodeArtifact answered the token request with something unexpected ({error})."
-        raise ReleaseError(ExitCode.FAILED, msg) from None
+        raise ReleaseError(ExitCode.BAD_ANSWER, msg) from None
 
 
 def parse_expiration(value: object) -> datetime | None:
@@ -79,10 +89,24 @@ def parse_expiration(value: object) -> datetime | None:
     return None
 
 
-def explain_failure(error: str, settings: Settings) -> ReleaseError:
+def explain_failure(error: str, settings: Settings) -> ReleaseError:  # noqa: PLR0911 - a message per failure class
     """Turn an AWS error (CLI stderr or botocore's text) into the message for the user."""
     profile = f" --profile {settings.profile}" if settings.profile else ""
     where = f"domain {settings.domain} (owner {settings.owner}, {settings.region})"
+    if re.search(r"not on PATH|not installed|neither boto3", error):
+        return ReleaseError(
+            ExitCode.TOOL,
+            f"No way to ask AWS for a token: {error}. Install the AWS CLI v2 (or boto3), then "
+            "run `make login` again.",
+        )
+    if error.startswith("CliBroken"):
+        return ReleaseError(ExitCode.TOOL, _last_line(error.removeprefix("CliBroken: ")))
+    if re.search(r"^(Timeout|ConnectTimeoutError|ReadTimeoutError)\b", error):
+        return ReleaseError(
+            ExitCode.UNREACHABLE,
+            f"CodeArtifact did not answer the token request for {where} within "
+            f"{token_timeout():g} s: check your network or VPN, then run `make login` again.",
+        )
     if re.search(r"AccessDenied|not authorized|UnauthorizedOperation", error):
         return ReleaseError(
             ExitCode.ACCESS_DENIED,

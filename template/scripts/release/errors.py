@@ -20,7 +20,9 @@ class ExitCode(enum.IntEnum):
     BUILD = 15  # uv build or twine check --strict failed
     CHANGELOG = 16  # CHANGELOG.md lacks the section the release needs
     NOT_VISIBLE = 17  # uploaded, but the index does not list the files
-    UNVERIFIED = 18  # the name guard could not check, and the check is strict
+    UNVERIFIED = 18  # the name guard could not check: strict, or in CI (fails closed)
+    BAD_ANSWER = 19  # the index answered something else: not HTTP, broken JSON, an error page
+    TOOL = 20  # a tool the release runs (aws, uv, git, gh) is missing or broken (a shim)
 
 
 class ReleaseError(Exception):

@@ -54,6 +54,11 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def dns_suffix(region: str) -> str:
+    """Return the endpoints' domain in the region's AWS partition (China's differs)."""
+    return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+
+
 def load(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings; CODEARTIFACT_INDEX_URL (and _PUBLISH_URL) point uv at another index."""
     env = os.environ if environ is None else environ
@@ -65,7 +70,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         )
         raise ReleaseError(ExitCode.CONFIG, msg)
     domain, owner, region, repository = (env[key].strip() for key in _REQUIRED)
-    base = f"https://{domain}-{owner}.d.codeartifact.{region}.amazonaws.com/pypi/{repository}/"
+    host = f"{domain}-{owner}.d.codeartifact.{region}.{dns_suffix(region)}"
+    base = f"https://{host}/pypi/{repository}/"
     index_url = env.get("CODEARTIFACT_INDEX_URL", "").strip()
     publish_url = env.get("CODEARTIFACT_PUBLISH_URL", "").strip()
     if index_url:

@@ -34,7 +34,7 @@ def run(
     executable = executable or shutil.which(args[0])
     if executable is None:
         msg = f"`{args[0]}` is not on PATH: install it, then run the command again."
-        raise ReleaseError(ExitCode.CONFIG, msg)
+        raise ReleaseError(ExitCode.TOOL, msg)
     return subprocess.run(  # noqa: S603 - arguments are built by this package, never a shell
         [executable, *args[1:]],
         input=stdin,

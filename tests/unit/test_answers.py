@@ -1,0 +1,188 @@
+"""A table of bad answers: every free-text question refuses what would break a generated file.
+
+Each answer is judged by its validator exactly as copier.yml declares it, rendered in copier's own
+Jinja environment for this template (extensions included), so a refusal here is the message a
+user sees, prefixed with the question's name. The rules themselves are hooks/answer_rules.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+from answer_rules import email_problem
+from copier._main import Worker
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG: dict[str, Any] = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+
+# Every free-text question, with an answer it accepts: the bad answers are built from these.
+GOOD = {
+    "aws_account_id": "123456789012",
+    "aws_region": "eu-west-1",
+    "codeartifact_domain": "acme",
+    "codeartifact_repository": "python",
+    "aws_profile": "integration",
+    "name_prefix": "acme-",
+    "package_name": "acme-widgets",
+    "import_name": "acme_widgets",
+    "cli_name": "acme-widgets",
+    "description": "Helpers for the ACME widget catalogue",
+    "author_name": "Jane Doe",
+    "author_email": "jane.doe@example.com",
+    "team": "platform",
+    "github_repository": "acme/acme-widgets",
+}
+CONTROLS = [chr(code) for code in range(0x20)] + ["\x7f"]
+CONTEXT = {"_copier_conf": {"defaults": True, "data": {}, "answers_file": ".copier-answers.yml"}}
+
+# question, answer, words the message must contain: what each rule is there to stop.
+BAD = [
+    # TOML, YAML and docstring delimiters, Markdown syntax, doctest prompts, argparse's `%`.
+    ("description", 'say "hi"', 'without "'),
+    ("description", "back\\slash", "without \\"),
+    ("description", "Runs >>> import os", "without >"),
+    ("description", "<script>alert(1)</script>", "without < >"),
+    ("description", "# Heading", "start with a letter or digit"),
+    ("description", "- a list item", "start with a letter or digit"),
+    ("description", "100% typed", "without %"),
+    ("description", "a `code` span", "without `"),
+    ("description", "x" * 201, "at most 200 characters"),
+    ("description", " padded", "remove the spaces"),
+    ("description", "", "must not be empty"),
+    ("description", "one\u2028two", "U+2028"),
+    ("description", "right\u202eleft", "U+202E"),
+    ("author_name", 'Jane "JD" Doe', 'without "'),
+    ("author_name", "Jane <jd@example.com>", "without < > @"),
+    ("author_name", "J" * 101, "at most 100"),
+    ("author_name", "", "must not be empty"),
+    # Emails as hatchling's Address() judges them, plus a real domain.
+    ("author_email", "jane", "email address"),
+    ("author_email", "jane@", "email address"),
+    ("author_email", "a b@c.d", "without spaces"),
+    ("author_email", "jane..doe@example.com", "local-part"),
+    ("author_email", "jane@localhost", "a domain with a dot"),
+    ("author_email", "jane@example..com", "email address"),
+    ("author_email", "jane@-example.com", "letters, digits and '-'"),
+    ("author_email", "a@b.c,d@e.f", "email address"),
+    ("author_email", '"x y"@example.com', "without spaces, quotes"),
+    ("author_email", "j" * 65 + "@example.com", "at most 64"),
+    ("author_email", "jané@example.com", "non-ASCII"),
+    # Names: length limits and reserved values, refused before anything is written.
+    ("package_name", "a" * 101, "at most 100"),
+    ("package_name", ".", "not a valid distribution name"),
+    ("package_name", "..", "not a valid distribution name"),
+    ("import_name", "a" * 101, "at most 100"),
+    ("import_name", ".", "not a Python identifier"),
+    ("import_name", "..", "not a Python identifier"),
+    ("cli_name", "a" * 101, "at most 100"),
+    ("cli_name", ".", "not a usable command name"),
+    ("cli_name", "..", "not a usable command name"),
+    ("github_repository", "acme/.", "not '.' or '..'"),
+    ("github_repository", "acme/..", "not '.' or '..'"),
+    ("github_repository", "acme/" + "r" * 101, "1-100"),
+    ("github_repository", "a" * 40 + "/widgets", "1-39"),
+    ("github_repository", "-acme/widgets", "not at either end"),
+    ("github_repository", "acme-/widgets", "not at either end"),
+    ("github_repository", "acme/widgets/extra", "owner/name"),
+    ("name_prefix", "a" * 51 + "-", "cannot start a distribution name"),
+    # Regions: CodeArtifact has no endpoint outside the standard partition (AWS's list).
+    ("aws_region", "cn-north-1", "CodeArtifact has no endpoint in cn-north-1"),
+    ("aws_region", "cn-northwest-1", "eu-west-1"),
+    ("aws_region", "us-gov-west-1", "CodeArtifact has no endpoint in us-gov-west-1"),
+    ("aws_region", "us-iso-east-1", "CodeArtifact has no endpoint"),
+    ("aws_region", "Europe", "region code such as eu-west-1"),
+]
+
+# Odd answers that are valid, and must stay so (the everything-on answer set builds some).
+ACCEPTED = [
+    ("description", "Tools for the ACME data platform: 'ETL' & reports, naïve #1 in 2025"),
+    ("author_name", "Zoë O'Brien-Smith, Jr."),
+    ("author_email", "zoe.o'brien+data@acme-corp.example.com"),
+    ("github_repository", "Acme-Corp/data.tools_2"),
+    ("github_repository", "a/..b"),
+    ("aws_region", "ap-southeast-4"),
+    ("package_name", "acme-" + "a" * 95),
+]
+
+
+@pytest.fixture(scope="module")
+def jinja_env(tmp_path_factory: pytest.TempPathFactory) -> Environment:
+    """Copier's own Jinja environment for this template, extensions included."""
+    dst = tmp_path_factory.mktemp("dst")
+    env: Environment = Worker(
+        src_path=str(ROOT), dst_path=dst, unsafe=True, defaults=True
+    ).jinja_env
+    return env
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NAME_GUARD_OFFLINE", "1")  # syntax only: these answers never reach a lookup
+
+
+def validate(env: Environment, question: str, answer: str) -> str:
+    context = {**GOOD, **CONTEXT, question: answer}
+    rendered: str = env.from_string(CONFIG[question]["validator"]).render(context)
+    return " ".join(rendered.split())
+
+
+def test_the_table_covers_every_free_text_question() -> None:
+    free_text = {
+        name
+        for name, question in CONFIG.items()
+        if not name.startswith("_")
+        and question.get("when") is not False
+        and question.get("type") == "str"
+        and "choices" not in question
+    }
+    assert free_text == set(GOOD)
+
+
+@pytest.mark.parametrize("question", sorted(GOOD))
+def test_every_good_answer_passes(jinja_env: Environment, question: str) -> None:
+    assert validate(jinja_env, question, GOOD[question]) == ""
+
+
+@pytest.mark.parametrize("where", ["inside", "at the end"])
+@pytest.mark.parametrize("question", sorted(GOOD))
+def test_every_control_character_is_refused_in_every_free_text_answer(
+    jinja_env: Environment, question: str, where: str
+) -> None:
+    good = GOOD[question]
+    let_through = []
+    for char in CONTROLS:
+        answer = good[:2] + char + good[2:] if where == "inside" else good + char
+        message = validate(jinja_env, question, answer)
+        if not message.startswith(f"{question}: "):
+            let_through.append(f"U+{ord(char):04X}: {message!r}")
+    assert let_through == []
+
+
+@pytest.mark.parametrize(("question", "answer", "words"), BAD)
+def test_a_bad_answer_is_refused_with_the_rule_of_its_question(
+    jinja_env: Environment, question: str, answer: str, words: str
+) -> None:
+    message = validate(jinja_env, question, answer)
+    assert message.startswith(f"{question}: "), message
+    assert words in message
+
+
+@pytest.mark.parametrize(("question", "answer"), ACCEPTED)
+def test_odd_but_valid_answers_pass(jinja_env: Environment, question: str, answer: str) -> None:
+    assert validate(jinja_env, question, answer) == ""
+
+
+def test_an_email_the_rules_accept_is_one_hatchling_accepts() -> None:
+    # hatchling formats Author-email with email.headerregistry.Address; the e2e build of the
+    # everything-on answer set proves the same on a real build.
+    from email.headerregistry import Address  # noqa: PLC0415 - what hatchling imports
+
+    for _, answer in [a for a in ACCEPTED if a[0] == "author_email"]:
+        assert email_problem(answer) == ""
+        assert str(Address(display_name="Zoë O'Brien-Smith, Jr.", addr_spec=answer))
