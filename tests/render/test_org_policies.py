@@ -43,7 +43,14 @@ def _as_set(value: Any) -> frozenset[str]:  # noqa: ANN401 - a JSON value
 
 
 def _condition(condition: dict[str, dict[str, Any]]) -> dict[str, dict[str, frozenset[str]]]:
-    return {op: {k: _as_set(v) for k, v in keys.items()} for op, keys in condition.items()}
+    """Conditions as sets; StringLike without a wildcard means the same as StringEquals."""
+    merged: dict[str, dict[str, frozenset[str]]] = {}
+    for op, keys in condition.items():
+        for key, value in keys.items():
+            values = _as_set(value)
+            literal = op == "StringLike" and not any(c in v for v in values for c in "*?")
+            merged.setdefault("StringEquals" if literal else op, {})[key] = values
+    return merged
 
 
 def statements(document: dict[str, Any]) -> list[dict[str, Any]]:

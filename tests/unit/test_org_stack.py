@@ -48,16 +48,16 @@ def test_the_stack_covers_every_repository_of_the_owner_by_default() -> None:
         template["Resources"]["ReleaseRole"]["Properties"]["AssumeRolePolicyDocument"]
     )
     condition = trust["Statement"][0]["Condition"]
-    assert condition["StringLike"]["token.actions.githubusercontent.com:sub"] == [
-        "repo:acme/*:ref:refs/heads/release",
-        "repo:acme/*:ref:refs/heads/release/*",
-    ]
+    assert (
+        condition["StringLike"]["token.actions.githubusercontent.com:sub"]
+        == "repo:acme/*:environment:release"
+    )
     assert condition["StringEquals"] == {
         "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
     }
 
 
-def test_a_list_of_repositories_gets_both_release_patterns_each() -> None:
+def test_a_list_of_repositories_gets_one_release_environment_each() -> None:
     template = cfn.load()
     parameters = {
         "DomainName": "acme",
@@ -69,10 +69,8 @@ def test_a_list_of_repositories_gets_both_release_patterns_each() -> None:
         template["Resources"]["ReleaseRole"]["Properties"]["AssumeRolePolicyDocument"]
     )
     assert sorted(trust["Statement"][0]["Condition"]["StringLike"].popitem()[1]) == [
-        "repo:acme/tools:ref:refs/heads/release",
-        "repo:acme/tools:ref:refs/heads/release/*",
-        "repo:acme/widgets:ref:refs/heads/release",
-        "repo:acme/widgets:ref:refs/heads/release/*",
+        "repo:acme/tools:environment:release",
+        "repo:acme/widgets:environment:release",
     ]
 
 
