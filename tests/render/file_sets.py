@@ -14,6 +14,7 @@ ALWAYS = {
     ".editorconfig",
     ".github/workflows/ci.yml",
     ".github/workflows/release.yml",
+    ".github/workflows/template-drift.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
     ".python-version",
@@ -39,21 +40,26 @@ WITH_DOCS = {
     "docs/changelog.md",
     "docs/index.md",
     "docs/onboarding.md",
-    "docs/reference.md",
+    "docs/api.md",
     "docs/releasing.md",
     "docs/troubleshooting.md",
+    "docs/updating.md",
     "docs/usage.md",
 }
 
 
 def _shipped_scripts() -> set[str]:
-    """The name guard and release helpers, shipped whole: the guard is hooks/name_guard itself."""
+    """The name guard, release and update helpers, shipped whole (the guard is hooks/name_guard)."""
     guard = {f"scripts/name_guard/{p.name}" for p in (ROOT / "hooks" / "name_guard").glob("*.py")}
     release = {
         f"scripts/release/{p.name}"
         for p in (ROOT / "template" / "scripts" / "release").glob("*.py")
     }
-    return guard | release
+    update = {
+        f"scripts/template_update/{p.name}"
+        for p in (ROOT / "template" / "scripts" / "template_update").glob("*.py")
+    }
+    return guard | release | update
 
 
 def import_name(answers: dict[str, Any], project: Path) -> str:
