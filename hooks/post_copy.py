@@ -1,10 +1,7 @@
-"""One-time set-up after `copier copy`: lock, first commit, name protection, next steps.
+"""One-time set-up after `copier copy`: lock, first commit, and the offer to protect the name.
 
 Copier runs this as a task in the new project. Nothing here may fail the copy: a step that cannot
 run (no network, no git identity) prints what to run later instead, and the script exits 0.
-`copier recopy` runs it too (copier calls a recopy a copy): a project whose answers file is
-already committed is a recopy, and gets none of the set-up, which would re-lock the team's
-dependencies away.
 """
 
 from __future__ import annotations
@@ -23,7 +20,6 @@ if TYPE_CHECKING:
 # Generous: a cold `uv lock` resolves the docs and dev tools, but a dead network must not hang.
 LOCK_TIMEOUT = 180
 GIT_TIMEOUT = 30
-ANSWERS = ".copier-answers.yml"
 
 
 def _run(args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
@@ -81,34 +77,6 @@ def commit(notes: list[str]) -> None:
         )
 
 
-def recopied() -> bool:
-    """Whether this is an existing project rendered again: its answers file is committed."""
-    result = _run(["git", "ls-files", "--error-unmatch", "--", ANSWERS], GIT_TIMEOUT)
-    return _ok(result)
-
-
-def next_steps(package: str, destination: str) -> str:
-    """Return what to run first: shown once, after a first copy."""
-    return f"""
-Your library {package} is ready in {destination}.
-
-Next steps:
-  cd {destination}
-  make check          # lint, type-check and test
-  make build          # wheel and sdist in dist/
-  make protect-name   # block the public upstream for {package} (needs AWS credentials)
-
-docs/onboarding.md walks a new team member through the rest.
-"""
-
-
-RECOPIED = (
-    "Recopied from the template: every template file is as the template renders it now, and "
-    "uv.lock was left alone. Review `git diff`, take back the edits you want to keep "
-    "(`git checkout -p`), then run `uv lock` and `make check`."
-)
-
-
 def _has_credentials(profile: str) -> bool:
     """Whether AWS credentials are configured at all; cheap, and never touches the network."""
     if os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"):
@@ -149,18 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--package", required=True)
     parser.add_argument("--profile", default="")
-    parser.add_argument("--destination", default=".")
     args = parser.parse_args(argv)
-    if recopied():
-        print(RECOPIED, file=sys.stderr)
-        return 0
     notes: list[str] = []
     lock(notes)
     commit(notes)
     offer_protection(args.package, args.profile, notes)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    print(next_steps(args.package, args.destination), file=sys.stderr)
     return 0
 
 

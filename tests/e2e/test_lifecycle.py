@@ -201,7 +201,7 @@ def test_make_update_template_and_the_drift_check_take_the_next_release(  # noqa
     assert recopied.returncode == 0, said
     assert (project / "uv.lock").read_text() == lock
     assert "Next steps" not in said
-    assert "Recopied from the template" in said
+    assert "Recopied acme-widgets from the template" in said
     sh("git", "checkout", "--quiet", "--", ".", cwd=project)
 
     # An update refuses uncommitted work, in one line, and changes nothing.

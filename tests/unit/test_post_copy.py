@@ -106,22 +106,3 @@ def test_a_configured_profile_counts_as_credentials(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     assert post_copy._has_credentials("integration")  # noqa: SLF001
     assert not post_copy._has_credentials("other")  # noqa: SLF001
-
-
-def test_a_recopy_keeps_uv_lock_and_prints_no_first_run_steps(
-    post_copy: ModuleType, project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # An existing project: its answers file and uv.lock are committed.
-    (project / ".copier-answers.yml").write_text("_commit: v0.2.0\n")
-    (project / "uv.lock").write_text("# the team's lock\n")
-    git("init", "--quiet", cwd=project)
-    git("add", "--all", cwd=project)
-    git("commit", "--quiet", "--message", "The team's project", cwd=project)
-
-    assert post_copy.main(["--package", "acme-widgets"]) == 0
-
-    err = capsys.readouterr().err
-    assert "Recopied from the template" in err
-    assert "Next steps" not in err
-    assert (project / "uv.lock").read_text() == "# the team's lock\n"
-    assert git("log", "--oneline", cwd=project).count("\n") == 1
