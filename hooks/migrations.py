@@ -8,6 +8,8 @@ only a person can do is printed as exact instructions instead.
 - `rename OLD NEW`: before copier merges, move the team's file to the template's new path (in
   git's index too: copier diffs the index), so the merge keeps their edits instead of deleting
   them with the old file; after the merge, keep the team's copy and list links to the old name.
+- `version OLD`: keep the team's project version through a release that moves pyproject.toml's
+  version line (OLD is the line's value in the old template).
 - `say TEXT`: print what a person must do, once, on the update that crosses that version.
 - `relock`: after the merge, bring uv.lock in line with the merged pyproject.toml.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -89,8 +92,8 @@ def _git(args: Sequence[str], cwd: Path) -> str | None:
 
 def _stash(root: Path, new: str) -> Path:
     """Where the team's copy waits between the two stages: inside .git, never in the work tree."""
-    inside = _git(["rev-parse", "--git-path", f"template-renames/{new}"], root)
-    return root / inside if inside else root / ".git" / "template-renames" / new
+    inside = _git(["rev-parse", "--git-path", f"template-migrations/{new}"], root)
+    return root / inside if inside else root / ".git" / "template-migrations" / new
 
 
 def rename_before(old: str, new: str, root: Path) -> str:
@@ -135,6 +138,55 @@ def rename_after(old: str, new: str, root: Path) -> str:
     return "\n".join(notes)
 
 
+_VERSION_LINE = re.compile(r'^version = "([^"]+)"$', re.MULTILINE)
+
+
+def swap_version(text: str, version: str) -> tuple[str, str | None]:
+    """Set the first `version = "..."` line's value; return the new text and the old value."""
+    match = _VERSION_LINE.search(text)
+    if match is None:
+        return text, None
+    new = f"{text[: match.start(1)]}{version}{text[match.end(1) :]}"
+    return new, match.group(1)
+
+
+def version_before(template_version: str, root: Path) -> str:
+    """Before the merge: set the team's version aside, so a moved version line merges cleanly.
+
+    With the template's own value in its place (in git's index too: copier diffs the index), the
+    team's side of the merge does not touch the line the template moves.
+    """
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return ""
+    text, team_version = swap_version(pyproject.read_text(encoding="utf-8"), template_version)
+    if team_version is None or team_version == template_version:
+        return ""
+    stash = _stash(root, "version")
+    stash.parent.mkdir(parents=True, exist_ok=True)
+    stash.write_text(team_version, encoding="utf-8")
+    pyproject.write_text(text, encoding="utf-8")
+    _git(["add", "--", "pyproject.toml"], root)
+    return ""
+
+
+def version_after(template_version: str, root: Path) -> str:
+    """After the merge: put the team's version back, wherever the template moved the line."""
+    stash, pyproject = _stash(root, "version"), root / "pyproject.toml"
+    if not stash.is_file():
+        return ""
+    team_version = stash.read_text(encoding="utf-8").strip()
+    stash.unlink()
+    if not pyproject.is_file():
+        return f"ACTION NEEDED: pyproject.toml is gone: your version was {team_version}"
+    text, found = swap_version(pyproject.read_text(encoding="utf-8"), team_version)
+    if found != template_version:
+        return f'ACTION NEEDED: set `version = "{team_version}"` in pyproject.toml again'
+    pyproject.write_text(text, encoding="utf-8")
+    _git(["reset", "--quiet", "--", "pyproject.toml"], root)  # the index as the team left it
+    return f"kept your version {team_version} in pyproject.toml's new version line"
+
+
 def relock(root: Path) -> str:
     """Run `uv lock` so uv.lock matches the merged pyproject.toml; a note instead of failing."""
     if not (root / "pyproject.toml").is_file():
@@ -171,14 +223,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     move.add_argument("new")
     tell = steps.add_parser("say", help="print what a person must do")
     tell.add_argument("text")
+    keep = steps.add_parser("version", help="keep the team's version through a moved line")
+    keep.add_argument("template_version", help="the version line's value in the old template")
     steps.add_parser("relock", help="re-lock uv.lock after the merge")
     args = parser.parse_args(argv)
     root = Path.cwd()
+    # Copier runs two-stage migrations in both stages and says which in STAGE.
+    stage = os.environ.get("STAGE", "before")
     if args.step == "rename":
-        # Copier runs the same migration in both stages and says which in STAGE.
-        stage = os.environ.get("STAGE", "before")
         step = rename_after if stage == "after" else rename_before
         note = step(args.old, args.new, root)
+    elif args.step == "version":
+        keep_version = version_after if stage == "after" else version_before
+        note = keep_version(args.template_version, root)
     elif args.step == "say":
         note = f"ACTION NEEDED: {args.text.strip()}"
     else:

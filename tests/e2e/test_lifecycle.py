@@ -100,6 +100,7 @@ def edit_like_a_team(project: Path) -> str:
     reference = project / "docs" / "reference.md"
     reference.write_text(reference.read_text(encoding="utf-8") + f"\n::: {package}.units\n")
     sh("uv", "add", "--quiet", "attrs>=23.1", cwd=project)
+    sh("uv", "version", "--bump", "minor", "--quiet", cwd=project)  # the team released 0.2.0
     sh("git", "add", "--all", cwd=project)
     sh("git", "commit", "--quiet", "--message", "The team's edits", cwd=project)
     return package
@@ -153,6 +154,11 @@ def test_a_team_project_takes_the_current_release_and_stays_green(
     assert f"https://github.com/{repository}/settings/actions" in said
     assert "Allow GitHub Actions to create and approve pull requests" in said
     assert "_commit: v0.2.0" in (project / ".copier-answers.yml").read_text()
+    # The template moved the version line; the team's version moved with it.
+    pyproject = (project / "pyproject.toml").read_text()
+    assert pyproject.count('version = "0.2.0"\n') == 1
+    assert 'version = "0.2.0"\nclassifiers = [' in pyproject
+    assert "kept your version 0.2.0" in said
     assert (project / ".github" / "workflows" / "template-drift.yml").is_file()
     # `make check` starts with `uv lock --check`: the update re-locked uv.lock.
     checked = make("check", cwd=project)

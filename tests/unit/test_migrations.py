@@ -93,7 +93,7 @@ def test_a_rename_moves_the_team_file_and_keeps_it_through_the_merge(
     # ...and the second stage puts the team's copy back, then names the stale link.
     assert (project / "docs" / "api.md").read_text() == "# API\n\n::: ours\n"
     assert after == ("ACTION NEEDED: docs/usage.md:1 links to reference.md: change it to api.md")
-    assert not list((project / ".git").rglob("template-renames/**/*.md"))
+    assert not list((project / ".git").rglob("template-migrations/**/*.md"))
     # A second run, or a project that deleted the file, changes nothing and says nothing.
     assert migrations.rename_before("docs/reference.md", "docs/api.md", project) == ""
 
@@ -194,3 +194,26 @@ def test_the_summary_says_what_to_resolve_and_the_body_carries_the_changelog(
     assert "- [ ] `Makefile`" in body
     assert body.rstrip().endswith("- Four.")
     assert summary.pull_request_title("v0.4.0") == "Update the template to v0.4.0"
+
+
+def test_a_bumped_version_is_kept_through_the_moved_version_line(
+    migrations: ModuleType, project: Path
+) -> None:
+    (project / "pyproject.toml").write_text('[project]\nname = "a"\nversion = "1.4.2"\n')
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message", "Release 1.4.2", cwd=project)
+
+    assert migrations.version_before("0.1.0", project) == ""
+    # The merge sees the template's value, in the index too.
+    assert 'version = "0.1.0"' in git("show", ":pyproject.toml", cwd=project)
+    # The template moved the line; the merged file has it in its new place.
+    moved = '[project]\nname = "a"\nlicense-files = []\nversion = "0.1.0"\n'
+    (project / "pyproject.toml").write_text(moved)
+    note = migrations.version_after("0.1.0", project)
+
+    assert note == "kept your version 1.4.2 in pyproject.toml's new version line"
+    assert (project / "pyproject.toml").read_text() == moved.replace("0.1.0", "1.4.2")
+    assert git("diff", "--cached", "--name-only", cwd=project) == ""  # index as the team left it
+    # Nothing set aside: a second run, or a project still on the template's version, is a no-op.
+    assert migrations.version_after("0.1.0", project) == ""
+    assert migrations.swap_version("[project]\n", "1.0.0") == ("[project]\n", None)
