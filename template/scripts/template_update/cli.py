@@ -95,7 +95,11 @@ def _drift(arguments: argparse.Namespace) -> int:
         return ExitCode.OK
     base = git("rev-parse", "--abbrev-ref", "HEAD").strip()
     git("switch", "--quiet", "-C", BRANCH)
-    outcome = project.update(newest, [])
+    try:
+        outcome = project.update(newest, [])
+    except UpdateError:
+        git("switch", "--quiet", base)  # the update changed nothing: leave the project as it was
+        raise
     title = pull_request_title(newest)
     git("add", "--all")
     git("commit", "--quiet", "--no-verify", "--message", title)
