@@ -63,7 +63,8 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
     shutil.copytree(ROOT, repo, ignore=ignore, symlinks=True, dirs_exist_ok=True)
     sh("git", "add", "--all", cwd=repo)
-    sh("git", "commit", "--quiet", "--message", "The working tree", cwd=repo)
+    # --allow-empty: on a clean checkout (CI) the working tree is the commit already.
+    sh("git", "commit", "--quiet", "--allow-empty", "--message", "The working tree", cwd=repo)
     sh("git", "tag", "v0.2.0", cwd=repo)
     return repo
 
