@@ -6,6 +6,12 @@ JSON body. `gh api ENDPOINT` answers as GitHub documents it: the body for a know
 an unknown one, list endpoints paginated by `per_page` (default 30, at most 100) and `page`, every
 page with `--paginate` (each page a separate JSON array, as gh prints them without `--slurp`),
 and `state`/`head` filters on pull-request lists. Every call is appended to the state's `calls`.
+
+The pull-request commands a project's drift check uses act on the current repository
+(`repository`, acme/acme-widgets unless given) through the same pull-request list that
+`gh api repos/{repository}/pulls` serves: `pr list --head BRANCH --json number --jq '.[].number'`
+(the open numbers, or nothing), `pr create` (prints the URL), `pr edit`, `label create`,
+`auth setup-git`.
 """
 
 from __future__ import annotations
@@ -32,9 +38,19 @@ NOT_LOGGED_IN = "You are not logged into any GitHub hosts. To log in, run: gh au
 class FakeGitHub:
     """Endpoints of one GitHub host, and the `gh` CLI that reaches them."""
 
-    def __init__(self, state_file: Path, *, logged_in: bool = True) -> None:
+    def __init__(
+        self, state_file: Path, *, logged_in: bool = True, repository: str = "acme/acme-widgets"
+    ) -> None:
         self.state_file = state_file
-        self._write({"logged_in": logged_in, "endpoints": {}, "errors": {}, "calls": []})
+        self._write(
+            {
+                "logged_in": logged_in,
+                "repository": repository,
+                "endpoints": {},
+                "errors": {},
+                "calls": [],
+            }
+        )
 
     def _read(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
@@ -70,6 +86,13 @@ class FakeGitHub:
         """The argument lists `gh` was called with, in order."""
         calls: list[list[str]] = self._read()["calls"]
         return calls
+
+    @property
+    def pulls(self) -> list[dict[str, Any]]:
+        """The current repository's pull requests, as `gh api .../pulls?state=all` lists them."""
+        state = self._read()
+        pulls: list[dict[str, Any]] = state["endpoints"].get(_pulls_endpoint(state), [])
+        return pulls
 
     def install(self, bin_dir: Path) -> Path:
         """Write an executable `gh` into `bin_dir` that serves this state; return its path."""
@@ -125,8 +148,16 @@ def contents_response(path: str, text: str) -> dict[str, Any]:
     }
 
 
-def pull_request(
-    repository: str, number: int, branch: str, *, state: str = "open", title: str = ""
+def pull_request(  # noqa: PLR0913 - the fields a test sets
+    repository: str,
+    number: int,
+    branch: str,
+    *,
+    state: str = "open",
+    title: str = "",
+    base: str = "main",
+    body: str = "",
+    labels: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """A pull request as `GET /repos/{owner}/{repo}/pulls` lists it."""
     owner = repository.split("/", maxsplit=1)[0]
@@ -134,9 +165,11 @@ def pull_request(
         "number": number,
         "state": state,
         "title": title or f"Pull request {number}",
+        "body": body,
+        "labels": [{"name": label} for label in labels],
         "html_url": f"https://github.com/{repository}/pull/{number}",
         "head": {"ref": branch, "label": f"{owner}:{branch}"},
-        "base": {"ref": "main"},
+        "base": {"ref": base},
     }
 
 
@@ -226,6 +259,50 @@ def _api(state: dict[str, Any], args: list[str]) -> int:
     return 0
 
 
+def _pulls_endpoint(state: dict[str, Any]) -> str:
+    return f"repos/{state['repository']}/pulls"
+
+
+def _option(args: list[str], name: str) -> str:
+    return args[args.index(name) + 1] if name in args else ""
+
+
+def _pr(state: dict[str, Any], args: list[str]) -> int:
+    """`gh pr list|create|edit` on the current repository: its exit code."""
+    pulls: list[dict[str, Any]] = state["endpoints"].setdefault(_pulls_endpoint(state), [])
+    verb = args[0] if args else ""
+    if verb == "list":
+        head = _option(args, "--head")
+        numbers = [p["number"] for p in pulls if p["state"] == "open" and p["head"]["ref"] == head]
+        sys.stdout.write("".join(f"{number}\n" for number in numbers))
+        return 0
+    if verb == "create":
+        pull = pull_request(
+            state["repository"],
+            len(pulls) + 1,
+            _option(args, "--head"),
+            title=_option(args, "--title"),
+            base=_option(args, "--base") or "main",
+            body=Path(_option(args, "--body-file")).read_text(encoding="utf-8"),
+            labels=(_option(args, "--label"),) if "--label" in args else (),
+        )
+        pulls.append(pull)
+        sys.stdout.write(f"{pull['html_url']}\n")
+        return 0
+    if verb == "edit" and len(args) > 1:
+        for pull in pulls:
+            if str(pull["number"]) == args[1]:
+                pull["title"] = _option(args, "--title") or pull["title"]
+                if "--body-file" in args:
+                    body = Path(_option(args, "--body-file")).read_text(encoding="utf-8")
+                    pull["body"] = body
+                return 0
+        sys.stderr.write(f"no pull requests found for {args[1]}\n")
+        return 1
+    sys.stderr.write(f"fake gh: `gh pr {verb}` is not served by this test double\n")
+    return 1
+
+
 @contextlib.contextmanager
 def _locked(state_file: Path) -> Iterator[None]:
     import fcntl  # noqa: PLC0415 - POSIX only, like the executable itself
@@ -239,12 +316,17 @@ def _locked(state_file: Path) -> Iterator[None]:
 
 
 def cli_main(argv: list[str]) -> int:
-    """The fake `gh`: `gh auth status` and `gh api [--paginate] ENDPOINT`."""
+    """The fake `gh`: `auth status|setup-git`, `api [--paginate] ENDPOINT`, `pr`, `label`."""
     state_file = Path(os.environ[STATE_ENV])
     with _locked(state_file):
         state = json.loads(state_file.read_text(encoding="utf-8"))
         state["calls"].append(argv)
+        code = _pr(state, argv[1:]) if argv[:1] == ["pr"] and state["logged_in"] else None
         state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    if argv[:2] in (["auth", "setup-git"], ["label", "create"]) and state["logged_in"]:
+        code = 0
+    if code is not None:
+        return code
     if argv[:2] == ["auth", "status"]:
         if not state["logged_in"]:
             sys.stderr.write(NOT_LOGGED_IN)

@@ -14,6 +14,7 @@ ALWAYS = {
     ".editorconfig",
     ".github/workflows/ci.yml",
     ".github/workflows/release.yml",
+    ".github/workflows/template-drift.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
     ".python-version",
@@ -39,15 +40,16 @@ WITH_DOCS = {
     "docs/changelog.md",
     "docs/index.md",
     "docs/onboarding.md",
-    "docs/reference.md",
+    "docs/api.md",
     "docs/releasing.md",
     "docs/troubleshooting.md",
+    "docs/updating.md",
     "docs/usage.md",
 }
 
 
 def _shipped_scripts() -> set[str]:
-    """The name guard, release and doctor helpers, shipped whole: the guard is hooks/name_guard."""
+    """The helpers shipped whole: name guard (hooks/name_guard), release, doctor, update."""
     guard = {f"scripts/name_guard/{p.name}" for p in (ROOT / "hooks" / "name_guard").glob("*.py")}
     release = {
         f"scripts/release/{p.name}"
@@ -56,7 +58,11 @@ def _shipped_scripts() -> set[str]:
     doctor = {
         f"scripts/doctor/{p.name}" for p in (ROOT / "template" / "scripts" / "doctor").glob("*.py")
     }
-    return guard | release | doctor
+    update = {
+        f"scripts/template_update/{p.name}"
+        for p in (ROOT / "template" / "scripts" / "template_update").glob("*.py")
+    }
+    return guard | release | doctor | update
 
 
 def import_name(answers: dict[str, Any], project: Path) -> str:

@@ -1,0 +1,249 @@
+"""Migrations `copier update` runs in an existing project, and the re-lock after every update.
+
+Copier runs this file as a script from the NEW template version (see `_migrations` in
+copier.yml), in the project being updated. Each command is a small, idempotent step that never
+fails the update: a file the team deleted, or a step that already ran, is a no-op, and anything
+only a person can do is printed as exact instructions instead.
+
+- `rename OLD NEW`: before copier merges, move the team's file to the template's new path (in
+  git's index too: copier diffs the index), so the merge keeps their edits instead of deleting
+  them with the old file; after the merge, keep the team's copy and list links to the old name.
+- `version OLD`: keep the team's project version through a release that moves pyproject.toml's
+  version line (OLD is the line's value in the old template).
+- `say TEXT`: print what a person must do, once, on the update that crosses that version.
+- `relock`: after the merge, bring uv.lock in line with the merged pyproject.toml.
+"""
+
+# ruff: noqa: INP001 - copier runs this file by path; hooks/ is a directory, not a package
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# A cold `uv lock` resolves the docs and dev tools; a dead network must not hang the update.
+LOCK_TIMEOUT = 180
+GIT_TIMEOUT = 30
+PREFIX = "template migration"
+
+
+@dataclass(frozen=True)
+class Rename:
+    """What the first half of a rename should do, decided from which of the two paths exist."""
+
+    action: str  # "move", "none" or "both"
+    message: str
+
+
+def plan_rename(old: str, new: str, *, old_exists: bool, new_exists: bool) -> Rename:
+    """Decide a rename without touching anything: pure, so every case is a one-line test."""
+    if old_exists and not new_exists:
+        return Rename("move", f"moved {old} to {new}, so the update keeps your edits to it")
+    if old_exists and new_exists:
+        return Rename(
+            "both",
+            f"ACTION NEEDED: both {old} and {new} exist: the template now uses {new}; move what "
+            f"you still need from {old} into it, then `git rm {old}`",
+        )
+    # Already moved (a second run), or the team deleted the file: nothing to keep.
+    return Rename("none", "")
+
+
+def has_conflict_markers(text: str) -> bool:
+    """Whether copier's inline merge left conflict markers in a file's text."""
+    return any(line.startswith(("<<<<<<< ", ">>>>>>> ")) for line in text.splitlines())
+
+
+def stale_links(old: str, new: str, pages: dict[str, str]) -> list[str]:
+    """Lines of the team's own docs pages that still link to the old page, as `path:line`."""
+    old_name, new_name = PurePosixPath(old).name, PurePosixPath(new).name
+    found = []
+    for path, text in sorted(pages.items()):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if f"]({old_name}" in line or f"({old_name}#" in line:
+                found.append(f"{path}:{number} links to {old_name}: change it to {new_name}")
+    return found
+
+
+def _git(args: Sequence[str], cwd: Path) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _stash(root: Path, new: str) -> Path:
+    """Where the team's copy waits between the two stages: inside .git, never in the work tree."""
+    inside = _git(["rev-parse", "--git-path", f"template-migrations/{new}"], root)
+    return root / inside if inside else root / ".git" / "template-migrations" / new
+
+
+def rename_before(old: str, new: str, root: Path) -> str:
+    """Before the merge: move OLD to NEW, in git's index too (copier diffs the index)."""
+    source, target = root / old, root / new
+    plan = plan_rename(old, new, old_exists=source.is_file(), new_exists=target.exists())
+    if plan.action != "move":
+        return plan.message
+    stash = _stash(root, new)
+    stash.parent.mkdir(parents=True, exist_ok=True)
+    stash.write_bytes(source.read_bytes())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if _git(["mv", "--", old, new], root) is None:
+        source.rename(target)  # not tracked, or no git: a plain move still keeps the content
+    return plan.message
+
+
+def rename_after(old: str, new: str, root: Path) -> str:
+    """After the merge: keep the team's copy of a renamed file, then point at stale links.
+
+    The template added NEW and the team's index has NEW too, so copier merges the two against
+    an empty base and marks every line the team changed as a conflict. A rename is released on
+    its own (NEW is the old file, unchanged), so the team's copy is the right merge result.
+    """
+    notes = []
+    stash, target = _stash(root, new), root / new
+    if stash.is_file():
+        if target.is_file() and has_conflict_markers(target.read_text(encoding="utf-8")):
+            target.write_bytes(stash.read_bytes())
+            _git(["add", "--", new], root)  # the rename is resolved: no unmerged entry is left
+        stash.unlink()
+    docs = root / "docs"
+    pages = (
+        {
+            page.relative_to(root).as_posix(): page.read_text(encoding="utf-8", errors="replace")
+            for page in sorted(docs.rglob("*.md"))
+        }
+        if docs.is_dir()
+        else {}
+    )
+    notes += [f"ACTION NEEDED: {link}" for link in stale_links(old, new, pages)]
+    return "\n".join(notes)
+
+
+_VERSION_LINE = re.compile(r'^version = "([^"]+)"$', re.MULTILINE)
+
+
+def swap_version(text: str, version: str) -> tuple[str, str | None]:
+    """Set the first `version = "..."` line's value; return the new text and the old value."""
+    match = _VERSION_LINE.search(text)
+    if match is None:
+        return text, None
+    new = f"{text[: match.start(1)]}{version}{text[match.end(1) :]}"
+    return new, match.group(1)
+
+
+def version_before(template_version: str, root: Path) -> str:
+    """Before the merge: set the team's version aside, so a moved version line merges cleanly.
+
+    With the template's own value in its place (in git's index too: copier diffs the index), the
+    team's side of the merge does not touch the line the template moves.
+    """
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return ""
+    text, team_version = swap_version(pyproject.read_text(encoding="utf-8"), template_version)
+    if team_version is None or team_version == template_version:
+        return ""
+    stash = _stash(root, "version")
+    stash.parent.mkdir(parents=True, exist_ok=True)
+    stash.write_text(team_version, encoding="utf-8")
+    pyproject.write_text(text, encoding="utf-8")
+    _git(["add", "--", "pyproject.toml"], root)
+    return ""
+
+
+def version_after(template_version: str, root: Path) -> str:
+    """After the merge: put the team's version back, wherever the template moved the line."""
+    stash, pyproject = _stash(root, "version"), root / "pyproject.toml"
+    if not stash.is_file():
+        return ""
+    team_version = stash.read_text(encoding="utf-8").strip()
+    stash.unlink()
+    if not pyproject.is_file():
+        return f"ACTION NEEDED: pyproject.toml is gone: your version was {team_version}"
+    text, found = swap_version(pyproject.read_text(encoding="utf-8"), team_version)
+    if found != template_version:
+        return f'ACTION NEEDED: set `version = "{team_version}"` in pyproject.toml again'
+    pyproject.write_text(text, encoding="utf-8")
+    _git(["reset", "--quiet", "--", "pyproject.toml"], root)  # the index as the team left it
+    return f"kept your version {team_version} in pyproject.toml's new version line"
+
+
+def relock(root: Path) -> str:
+    """Run `uv lock` so uv.lock matches the merged pyproject.toml; a note instead of failing."""
+    if not (root / "pyproject.toml").is_file():
+        return ""
+    uv = shutil.which("uv")
+    if uv is None:
+        return "uv is not on PATH: install uv, then run `uv lock` and commit uv.lock"
+    if has_conflict_markers((root / "pyproject.toml").read_text(encoding="utf-8")):
+        return "pyproject.toml has conflict markers: resolve them, then run `uv lock`"
+    try:
+        done = subprocess.run(
+            [uv, "lock", "--quiet"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=LOCK_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "`uv lock` did not finish in time (offline?): run `uv lock` when online"
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        why = lines[-1] if lines else f"exit code {done.returncode}"
+        return f"`uv lock` failed ({why}): run `uv lock` when online, then commit uv.lock"
+    return ""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one migration step in the current directory; always exit 0."""
+    parser = argparse.ArgumentParser(prog="hooks/migrations.py", description=__doc__)
+    steps = parser.add_subparsers(dest="step", required=True)
+    move = steps.add_parser("rename", help="move a file the template renamed")
+    move.add_argument("old")
+    move.add_argument("new")
+    tell = steps.add_parser("say", help="print what a person must do")
+    tell.add_argument("text")
+    keep = steps.add_parser("version", help="keep the team's version through a moved line")
+    keep.add_argument("template_version", help="the version line's value in the old template")
+    steps.add_parser("relock", help="re-lock uv.lock after the merge")
+    args = parser.parse_args(argv)
+    root = Path.cwd()
+    # Copier runs two-stage migrations in both stages and says which in STAGE.
+    stage = os.environ.get("STAGE", "before")
+    if args.step == "rename":
+        step = rename_after if stage == "after" else rename_before
+        note = step(args.old, args.new, root)
+    elif args.step == "version":
+        keep_version = version_after if stage == "after" else version_before
+        note = keep_version(args.template_version, root)
+    elif args.step == "say":
+        note = f"ACTION NEEDED: {args.text.strip()}"
+    else:
+        note = relock(root)
+    for line in note.splitlines():
+        print(f"{PREFIX}: {line}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,219 @@
+"""The update's migration steps (hooks/migrations.py) and the update summary's pure parts."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load(path: Path) -> ModuleType:
+    """A module as copier runs it: a file on its own, not part of a package."""
+    name = f"loaded_{path.parent.name}_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def migrations() -> ModuleType:
+    return load(ROOT / "hooks" / "migrations.py")
+
+
+@pytest.fixture(scope="module")
+def summary() -> ModuleType:
+    return load(ROOT / "template" / "scripts" / "template_update" / "summary.py")
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.mark.parametrize(
+    ("old_exists", "new_exists", "action"),
+    [(True, False, "move"), (True, True, "both"), (False, True, "none"), (False, False, "none")],
+)
+def test_a_rename_is_planned_from_which_paths_exist(
+    migrations: ModuleType, *, old_exists: bool, new_exists: bool, action: str
+) -> None:
+    plan = migrations.plan_rename("a.md", "b.md", old_exists=old_exists, new_exists=new_exists)
+    assert plan.action == action
+    if action == "both":
+        assert plan.message.startswith("ACTION NEEDED: both a.md and b.md exist")
+        assert "git rm a.md" in plan.message
+
+
+def test_links_to_the_old_page_are_listed_with_the_fix(migrations: ModuleType) -> None:
+    pages = {
+        "docs/usage.md": "Intro\nSee [the API](reference.md#sizes).\n",
+        "docs/index.md": "[API](api.md)\n",
+    }
+    found = migrations.stale_links("docs/reference.md", "docs/api.md", pages)
+    assert found == ["docs/usage.md:2 links to reference.md: change it to api.md"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A committed project with an edited docs/reference.md."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "reference.md").write_text("# API\n\n::: ours\n")
+    (tmp_path / "docs" / "usage.md").write_text("See [the API](reference.md).\n")
+    git("init", "--quiet", cwd=tmp_path)
+    git("add", "--all", cwd=tmp_path)
+    git("commit", "--quiet", "--message", "start", cwd=tmp_path)
+    return tmp_path
+
+
+def test_a_rename_moves_the_team_file_and_keeps_it_through_the_merge(
+    migrations: ModuleType, project: Path
+) -> None:
+    note = migrations.rename_before("docs/reference.md", "docs/api.md", project)
+    assert note == "moved docs/reference.md to docs/api.md, so the update keeps your edits to it"
+    # In git's index too, which is what copier diffs.
+    assert "R  docs/reference.md -> docs/api.md" in git("status", "--porcelain", cwd=project)
+    # Copier's merge against an empty base marks the team's lines as a conflict...
+    (project / "docs" / "api.md").write_text(
+        "# API\n\n<<<<<<< before updating\n::: ours\n=======\n>>>>>>> after updating\n"
+    )
+    after = migrations.rename_after("docs/reference.md", "docs/api.md", project)
+    # ...and the second stage puts the team's copy back, then names the stale link.
+    assert (project / "docs" / "api.md").read_text() == "# API\n\n::: ours\n"
+    assert after == ("ACTION NEEDED: docs/usage.md:1 links to reference.md: change it to api.md")
+    assert not list((project / ".git").rglob("template-migrations/**/*.md"))
+    # A second run, or a project that deleted the file, changes nothing and says nothing.
+    assert migrations.rename_before("docs/reference.md", "docs/api.md", project) == ""
+
+
+def test_a_file_the_team_deleted_is_no_error(
+    migrations: ModuleType,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (project / "docs" / "reference.md").unlink()
+    monkeypatch.chdir(project)
+    for stage in ("before", "after"):
+        monkeypatch.setenv("STAGE", stage)
+        assert migrations.main(["rename", "docs/reference.md", "docs/api.md"]) == 0
+    assert not (project / "docs" / "api.md").exists()
+    # Only the stale link is reported: there was nothing to move.
+    assert capsys.readouterr().err == (
+        "template migration: ACTION NEEDED: docs/usage.md:1 links to reference.md: "
+        "change it to api.md\n"
+    )
+
+
+def test_say_prints_the_action_for_a_person(
+    migrations: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert migrations.main(["say", "  Tick the box.\n"]) == 0
+    assert capsys.readouterr().err == "template migration: ACTION NEEDED: Tick the box.\n"
+
+
+def test_relock_never_fails_and_says_why(
+    migrations: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("<<<<<<< before updating\n")
+    assert "resolve them, then run `uv lock`" in migrations.relock(tmp_path)
+    monkeypatch.setattr(migrations.shutil, "which", lambda _: None)
+    assert "uv is not on PATH" in migrations.relock(tmp_path)
+    assert migrations.relock(tmp_path / "nowhere") == ""
+
+
+def test_versions_and_the_newest_release(summary: ModuleType) -> None:
+    assert summary.parse_version("v1.2.3") == (1, 2, 3)
+    assert summary.parse_version("1.2.3") == (1, 2, 3)
+    assert summary.parse_version("v1.2.3-4-gabc1234") == (1, 2, 3)
+    assert summary.parse_version("main") is None
+    tags = ["v0.9.0", "v0.10.0", "v1.0.0rc1", "nightly", "v0.10.0-1-gabc1234"]
+    assert summary.newest_release(tags) == "v0.10.0"
+    assert summary.newest_release(["nightly"]) is None
+
+
+CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+## [0.4.0] - 2027-03-01
+
+- Four.
+
+## [0.3.0] - 2027-02-01
+
+### Upgrading
+
+- Three.
+
+## [0.2.0] - 2027-01-01
+
+- Two.
+"""
+
+
+def test_the_changelog_sections_skipped_are_the_ones_after_the_project(
+    summary: ModuleType,
+) -> None:
+    sections = summary.changelog_sections(CHANGELOG, (0, 2, 0), (0, 4, 0))
+    assert sections.startswith("## [0.4.0] - 2027-03-01")
+    assert "### Upgrading\n\n- Three." in sections
+    assert "Two." not in sections
+    assert "Unreleased" not in sections
+
+
+def test_the_summary_says_what_to_resolve_and_the_body_carries_the_changelog(
+    summary: ModuleType,
+) -> None:
+    outcome = summary.Outcome(
+        from_version="v0.2.0",
+        to_version="v0.4.0",
+        changed=["Makefile", "pyproject.toml"],
+        conflicts=["Makefile"],
+        actions=["tick the box"],
+    )
+    lines = summary.summary(outcome)
+    assert lines[0] == "Template: v0.2.0 -> v0.4.0"
+    assert "Conflicts to resolve: 1" in lines
+    assert any("delete the markers" in line for line in lines)
+    assert "  - tick the box" in lines
+    assert lines[-1] == "make check: not checked: resolve the conflicts first"
+    body = summary.pull_request_body(outcome, "## [0.4.0]\n\n- Four.")
+    assert "- [ ] `Makefile`" in body
+    assert body.rstrip().endswith("- Four.")
+    assert summary.pull_request_title("v0.4.0") == "Update the template to v0.4.0"
+
+
+def test_a_bumped_version_is_kept_through_the_moved_version_line(
+    migrations: ModuleType, project: Path
+) -> None:
+    (project / "pyproject.toml").write_text('[project]\nname = "a"\nversion = "1.4.2"\n')
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message", "Release 1.4.2", cwd=project)
+
+    assert migrations.version_before("0.1.0", project) == ""
+    # The merge sees the template's value, in the index too.
+    assert 'version = "0.1.0"' in git("show", ":pyproject.toml", cwd=project)
+    # The template moved the line; the merged file has it in its new place.
+    moved = '[project]\nname = "a"\nlicense-files = []\nversion = "0.1.0"\n'
+    (project / "pyproject.toml").write_text(moved)
+    note = migrations.version_after("0.1.0", project)
+
+    assert note == "kept your version 1.4.2 in pyproject.toml's new version line"
+    assert (project / "pyproject.toml").read_text() == moved.replace("0.1.0", "1.4.2")
+    assert git("diff", "--cached", "--name-only", cwd=project) == ""  # index as the team left it
+    # Nothing set aside: a second run, or a project still on the template's version, is a no-op.
+    assert migrations.version_after("0.1.0", project) == ""
+    assert migrations.swap_version("[project]\n", "1.0.0") == ("[project]\n", None)
