@@ -38,6 +38,8 @@ class FirstCopyHook(ContextHook):
     def hook(self, context: dict[str, Any]) -> None:
         """Decide once per destination, at the first render, and reuse the verdict."""
         conf = context["_copier_conf"]
+        if not conf.get("dst_path"):
+            return  # a validator rendered outside a copier run: there is no destination
         destination = Path(str(conf["dst_path"])).resolve()
         if destination not in self._verdicts:
             answers_file = str(conf.get("answers_file") or ANSWERS_FILE)
