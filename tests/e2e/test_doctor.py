@@ -160,7 +160,7 @@ def test_a_fresh_laptop_with_a_demo_project_is_told_everything_at_once(laptop: L
     assert "✗ demo value AWS account 123456789012 still in .copier-answers.yml, Makefile, " in out
     assert "docs/iam/ (5 files)" in out
     assert "✗ demo value CodeArtifact domain acme still in .copier-answers.yml, Makefile" in out
-    assert "update --trust --defaults --data aws_account_id=YOUR_ACCOUNT_ID\n" in out
+    assert "fix: make update-template DATA=aws_account_id=YOUR_ACCOUNT_ID\n" in out
     assert "problem(s) block `make check` or a release" in out
     assert "sso-access-token-never-printed" not in out
 
@@ -260,5 +260,5 @@ def test_a_newer_template_release_is_pointed_out(laptop: Laptop) -> None:
         subprocess.run(["git", "tag", "-d", "v99.1.0"], cwd=laptop.source, check=True)
     assert (
         "! template 99.0.0 is behind: 99.1.0 is out\n"
-        "    fix: uvx --with copier-template-extensions copier update --trust --vcs-ref v99.1.0\n"
+        "    fix: make update-template REF=v99.1.0\n"
     ) in result.stdout

@@ -44,7 +44,6 @@ class Context:
     project: Project
     env: Mapping[str, str]
     settings: Settings
-    copier: str  # the project's pinned copier command (COPIER in the Makefile), for fixes
 
     @property
     def profile_flag(self) -> str:
@@ -94,7 +93,7 @@ def check_uv(ctx: Context) -> list[Line]:
         if required is not None and version is not None and version.key() >= required.key():
             # The project's floor lets this uv in: the template's newer pyproject raises it.
             text = f"pyproject.toml's required-version (>={required}) admits a uv without `uv auth`"
-            lines.append(warn(text, f"{ctx.copier} update --trust"))
+            lines.append(warn(text, "make update-template"))
     return lines
 
 
@@ -335,7 +334,7 @@ def check_template(ctx: Context) -> list[Line]:
     if found is None or found[1].key() <= current.key():
         return [ok(f"template {current_text} is the newest")]
     tag, version = found
-    fix = f"{ctx.copier} update --trust --vcs-ref {tag}"
+    fix = f"make update-template REF={tag}"
     return [warn(f"template {current_text} is behind: {version} is out", fix)]
 
 
@@ -353,7 +352,7 @@ def check_placeholders(ctx: Context) -> list[Line]:
     for what, pattern in patterns.items():
         shown = _summarise(where(ctx.project.root, pattern))
         answer = next(v for k, v in data.items() if what.startswith(k))
-        fix = f"{ctx.copier} update --trust --defaults --data {answer}"
+        fix = f"make update-template DATA={answer}"
         lines.append(fail(f"demo value {what} still in {shown or '.copier-answers.yml'}", fix))
     return lines
 

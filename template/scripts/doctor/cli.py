@@ -28,8 +28,6 @@ CHECKS: tuple[tuple[str, Callable[[checks.Context], list[Line]]], ...] = (
     ("template version", checks.check_template),
     ("demo values", checks.check_placeholders),
 )
-# The README's copier, for fixes when the Makefile does not export its pinned COPIER.
-DEFAULT_COPIER = "uvx --with copier-template-extensions copier"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,7 +43,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         project=Project.read(Path.cwd()),
         env=env,
         settings=config,
-        copier=env.get("COPIER", "").strip() or DEFAULT_COPIER,
     )
     try:
         lines = run_all(context)
