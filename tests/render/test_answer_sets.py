@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -141,3 +142,36 @@ def test_the_project_is_committed_with_its_lock_file(
     assert status.stdout == "", f"uncommitted after the post-copy task:\n{status.stdout}"
     tracked = run(["git", "ls-files"], project).stdout.split()
     assert ("uv.lock" in tracked) is can_lock(ANSWER_SETS[answer_set])
+
+
+def test_repo_review_finds_no_failure_and_every_ignore_has_its_reason(
+    projects: dict[str, Path],
+) -> None:
+    """Scientific Python's development guide: each check passes or is ignored with a reason."""
+    project = projects["defaults"]
+    result = run([str(BIN / "repo-review"), "--format", "json", "."], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    checks = json.loads(result.stdout)["checks"]
+    failed = {
+        code: check["description"] for code, check in checks.items() if check["result"] is False
+    }
+    assert failed == {}
+    ignores = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["repo-review"][
+        "ignore"
+    ]
+    assert isinstance(ignores, dict), "a table keeps each reason beside its ignore"
+    assert ignores
+    for code, reason in ignores.items():
+        assert code in checks, f"{code} is no repo-review check"
+        assert isinstance(reason, str), code
+        assert reason.strip(), code
+        assert checks[code]["skip_reason"] == reason  # repo-review read it, and shows why
+
+
+@pytest.mark.parametrize("answer_set", sorted(ANSWER_SETS))
+def test_validate_pyproject_accepts_the_pyproject(
+    projects: dict[str, Path], answer_set: str
+) -> None:
+    """The standard tables, and the [tool.*] tables of uv, hatch, ruff, mypy and repo-review."""
+    result = run([str(BIN / "validate-pyproject"), "pyproject.toml"], projects[answer_set])
+    assert result.returncode == 0, result.stdout + result.stderr
