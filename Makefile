@@ -25,7 +25,7 @@ test: ## Run the whole suite, as CI does
 test-fast: ## Unit and render tests only
 	uv run pytest -m "not e2e"
 
-bench: ## Time generation, the name guard and the generated project's checks
+bench: ## Time generation, the name guard and the project's checks; peers too if BENCH_COPIER_UV/BENCH_COOKIE name local clones
 	uv run python -m benchmarks.bench
 
 clean: ## Remove caches
