@@ -41,7 +41,7 @@ test-min-copier: ## Unit and render tiers, a copy and an update, on the oldest s
 pythons: ## Install the Pythons the generated projects are tested with
 	uv python install 3.10 3.11 3.12 3.13 3.14
 
-bench: ## Time generation, the name guard and the generated project's checks
+bench: ## Time generation, the name guard and the project's checks; peers too if BENCH_COPIER_UV/BENCH_COOKIE name local clones
 	uv run python -m benchmarks.bench
 
 # --- The organisation's CodeArtifact set-up: org/README.md ------------------------------------

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarks import guard
+from benchmarks import guard, peers
 from benchmarks.table import print_table
 from tests.doubles.simple_index import SimpleIndex
 from tests.machine import path_with_interpreters
@@ -76,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Print the table of medians."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5, help="samples per measurement")
+    parser.add_argument("--copier-uv", help="local clone of copier-uv (else $BENCH_COPIER_UV)")
+    parser.add_argument("--cookie", help="local clone of scientific-python/cookie ($BENCH_COOKIE)")
+    parser.add_argument("--peers-only", action="store_true", help="only the side-by-side table")
     args = parser.parse_args(argv)
     if shutil.which("make") is None:
         print("make is not on PATH", file=sys.stderr)
@@ -86,10 +89,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     os.environ["NAME_GUARD_AWS"] = "none"
+    copier_uv = peers.peer_path(args.copier_uv, "BENCH_COPIER_UV")
+    cookie = peers.peer_path(args.cookie, "BENCH_COOKIE")
     with SimpleIndex.running(projects={}) as upstream:
         os.environ["NAME_GUARD_UPSTREAM_URL"] = upstream.url
-        rows = measure(args.rounds)
-    print_table(rows)
+        rows = [] if args.peers_only else measure(args.rounds)
+        side_by_side = peers.compare(args.rounds, copier_uv, cookie)
+    if rows:
+        print_table(rows)
+        print()
+    print(f"Load when done (uptime): {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+    print("\n".join(side_by_side))
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -138,6 +139,35 @@ def test_make_check_build_and_docs_are_green(full_project: tuple[str, Path]) -> 
         docs = make("docs", project)
         assert docs.returncode == 0, docs.stdout + docs.stderr
         assert (project / "site" / "index.html").is_file()
+
+
+def test_make_check_runs_its_parts_side_by_side_and_fails_with_any(
+    full_project: tuple[str, Path],
+) -> None:
+    _, project = full_project
+    failing = project / "tests" / "test_failing.py"
+    failing.write_text("def test_failing() -> None:\n    assert 1 + 1 == 3\n", encoding="utf-8")
+    # A workflow edit that weakens security: a pull request's title pasted into a shell.
+    ci = project / ".github" / "workflows" / "ci.yml"
+    safe = ci.read_text(encoding="utf-8")
+    injected = (
+        '      - run: make lint\n      - run: echo "${{ github.event.pull_request.title }}"\n'
+    )
+    ci.write_text(safe.replace("      - run: make lint\n", injected, 1), encoding="utf-8")
+    try:
+        result = make("check", project)
+    finally:
+        failing.unlink()
+        ci.write_text(safe, encoding="utf-8")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "1 failed" in output
+    assert "error[template-injection]" in output  # zizmor's finding, offline
+    # The other parts still ran to the end, each one's output kept together.
+    assert "All checks passed!" in output
+    assert "Success: no issues found" in output
+    assert re.search(r"uv run --frozen pytest\n=+ test session starts =+\n", output), output
+    assert make("audit", project).returncode == 0  # and green again once the edit is undone
 
 
 def test_the_wheel_installs_and_its_cli_answers(

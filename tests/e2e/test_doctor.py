@@ -259,6 +259,5 @@ def test_a_newer_template_release_is_pointed_out(laptop: Laptop) -> None:
     finally:
         subprocess.run(["git", "tag", "-d", "v99.1.0"], cwd=laptop.source, check=True)
     assert (
-        "! template 99.0.0 is behind: 99.1.0 is out\n"
-        "    fix: make update-template REF=v99.1.0\n"
+        "! template 99.0.0 is behind: 99.1.0 is out\n    fix: make update-template REF=v99.1.0\n"
     ) in result.stdout

@@ -1,8 +1,9 @@
 """The generated CI/CD configuration, judged by the tools that judge it for real, per answer set.
 
-Every workflow passes GitHub's workflow schema (check-jsonschema's vendored copy) and zizmor's
-offline audits; the release workflow keeps its contract (triggers, permissions, pinned actions, a
-region from the Makefile); the IAM policies the docs include are valid, scoped JSON.
+Every workflow passes GitHub's workflow schema (check-jsonschema's vendored copy), actionlint
+and zizmor's offline audits, and so does Dependabot's configuration; the release workflow keeps
+its contract (triggers, permissions, pinned actions, a region from the Makefile); the IAM
+policies the docs include are valid, scoped JSON.
 """
 
 from __future__ import annotations
@@ -71,15 +72,22 @@ def _workflows(project: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("answer_set", list(ANSWER_SETS))
-def test_every_workflow_passes_the_schema_and_zizmor(
+def test_every_workflow_passes_the_schema_actionlint_and_zizmor(
     rendered: Callable[[str], Path], answer_set: str
 ) -> None:
     project = rendered(answer_set)
     files = [str(p) for p in _workflows(project)]
     schema = _tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files)
     assert schema.returncode == 0, schema.stdout + schema.stderr
-    audit = _tool("zizmor", "--offline", "--no-progress", *files)
+    dependabot = str(project / ".github" / "dependabot.yml")
+    schema = _tool("check-jsonschema", "--builtin-schema", "vendor.dependabot", dependabot)
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    lint = _tool("actionlint", "-no-color", *files)
+    assert (lint.returncode, lint.stdout) == (0, ""), lint.stdout + lint.stderr
+    # The whole of .github, as `make audit` runs it: Dependabot's settings are audited too.
+    audit = _tool("zizmor", "--offline", "--no-progress", str(project / ".github"))
     assert audit.returncode == 0, audit.stdout + audit.stderr
+    assert "dependabot.yml" in audit.stderr  # zizmor did read it
     pedantic = _tool(
         "zizmor",
         "--offline",

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ALWAYS = {
     ".copier-answers.yml",
     ".editorconfig",
+    ".github/dependabot.yml",
     ".github/workflows/ci.yml",
     ".github/workflows/release.yml",
     ".github/workflows/template-drift.yml",
@@ -22,6 +23,7 @@ ALWAYS = {
     "LICENSE",
     "Makefile",
     "README.md",
+    "docs/dependencies.md",
     "docs/iam/codeartifact-name-guard.json",
     "docs/iam/codeartifact-origin-controls.json",
     "docs/iam/codeartifact-publish.json",

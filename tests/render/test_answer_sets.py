@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -14,7 +15,7 @@ import tomllib
 import yaml
 
 from tests.answer_sets import ANSWER_SETS
-from tests.conftest import render
+from tests.conftest import ROOT, render
 from tests.render.file_sets import can_lock, expected_files
 
 if TYPE_CHECKING:
@@ -160,3 +161,48 @@ def test_every_exit_code_is_documented_with_its_meaning(projects: dict[str, Path
 
     assert rows("releasing.md") == release_codes
     assert rows("troubleshooting.md") == guard_codes
+
+
+def test_repo_review_finds_no_failure_and_every_ignore_has_its_reason(
+    projects: dict[str, Path],
+) -> None:
+    """Scientific Python's development guide: each check passes or is ignored with a reason."""
+    project = projects["defaults"]
+    result = run([str(BIN / "repo-review"), "--format", "json", "."], project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    checks = json.loads(result.stdout)["checks"]
+    failed = {
+        code: check["description"] for code, check in checks.items() if check["result"] is False
+    }
+    assert failed == {}
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    ignores = pyproject["tool"]["repo-review"]["ignore"]
+    assert isinstance(ignores, dict), "a table keeps each reason beside its ignore"
+    assert ignores
+    for code, reason in ignores.items():
+        assert code in checks, f"{code} is no repo-review check"
+        assert isinstance(reason, str), code
+        assert reason.strip(), code
+        assert checks[code]["skip_reason"] == reason  # repo-review read it, and shows why
+
+
+def test_validate_pyproject_accepts_every_pyproject(projects: dict[str, Path]) -> None:
+    """The standard tables, and the [tool.*] tables of uv, hatch, ruff, mypy and repo-review.
+
+    One run for every answer set: the schemas take seconds to load, the files none.
+    """
+    plugins = ["uv", "hatch", "ruff", "mypy", "pytest", "repo-review"]
+    files = [str(projects[name] / "pyproject.toml") for name in sorted(ANSWER_SETS)]
+    result = run(
+        [str(BIN / "validate-pyproject"), "--enable-plugins", *plugins, "--", *files], ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("Valid file:") == len(files), result.stdout
+
+
+def test_make_build_and_the_release_use_the_same_build_backend(projects: dict[str, Path]) -> None:
+    """`make build` builds with the dev group's hatchling; the release with [build-system]'s."""
+    pyproject = tomllib.loads((projects["defaults"] / "pyproject.toml").read_text(encoding="utf-8"))
+    (backend,) = pyproject["build-system"]["requires"]
+    assert backend.startswith("hatchling==")
+    assert backend in pyproject["dependency-groups"]["dev"]
