@@ -18,6 +18,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -28,7 +29,11 @@ from tests.e2e.copier_cli import copier
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
+
+# The generated project's own record of a token's expiry, imported as it imports it.
+if str(Path(__file__).resolve().parents[2] / "template") not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "template"))
+from scripts.release import expiry
 
 pytestmark = pytest.mark.e2e
 
@@ -105,6 +110,7 @@ def laptop(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
             "NAME_GUARD_AWS": "cli",
             "UV_CREDENTIALS_DIR": str(work / "uv-credentials"),
             "UV_KEYRING_PROVIDER": "disabled",
+            "XDG_STATE_HOME": str(work / "state"),  # where `make login` records the expiry
         }
     )
     with PypiServer.running(work / "index", password=token) as index:
@@ -144,6 +150,11 @@ def store_token(laptop: Laptop, token: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def record_expiry(laptop: Laptop, token: str, expires: datetime | None) -> None:
+    """The expiry `make login` records beside it (test_publish.py checks that it does)."""
+    assert expiry.record(laptop.env, laptop.index.upload_url, token, expires) == ""
+
+
 def test_a_fresh_laptop_with_a_demo_project_is_told_everything_at_once(laptop: Laptop) -> None:
     laptop.fake.update(credentials=False)
     sso_profile(laptop, datetime.now(timezone.utc) - timedelta(hours=1))
@@ -168,6 +179,7 @@ def test_a_fresh_laptop_with_a_demo_project_is_told_everything_at_once(laptop: L
 def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
     sso_profile(laptop, datetime.now(timezone.utc) + timedelta(hours=5))
     store_token(laptop, laptop.index.password)
+    record_expiry(laptop, laptop.index.password, datetime.now(timezone.utc) + timedelta(hours=7))
     result = laptop.doctor(laptop.team)
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
@@ -179,7 +191,11 @@ def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
     assert re.search(
         r"^✓ AWS SSO session valid until \d\d:\d\d UTC \(4 h \d\d min left\)$", out, re.MULTILINE
     )
-    assert "✓ CodeArtifact token in uv's credential store (tokens last 12 hours)\n" in out
+    assert re.search(
+        r"^✓ CodeArtifact token stored, valid until \d\d:\d\d UTC \(in 6 h \d\d min\)$",
+        out,
+        re.MULTILINE,
+    )
     assert f"✓ the index accepts the token ({laptop.index.url})\n" in out
     assert "✓ globex-widgets: origin controls publish ALLOW, upstream BLOCK\n" in out
     assert "✓ template 99.0.0 is the newest\n" in out
@@ -188,10 +204,15 @@ def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
     assert "Nothing blocks `make check` or a release." in out
     assert laptop.fake.package(NAME)["origin"] == {"publish": "ALLOW", "upstream": "BLOCK"}  # type: ignore[index]
 
-    # The token the index knows is not the one uv stored any more: it expired.
+    # The token the index knows is not the one uv stored any more: it expired. Stored by hand,
+    # its expiry is unknown: said, without failing; the index's refusal is what fails.
     store_token(laptop, f"ca-{secrets.token_hex(24)}")
     expired = laptop.doctor(laptop.team)
     assert expired.returncode == 2, expired.stdout + expired.stderr
+    assert (
+        "✓ CodeArtifact token stored, expiry not recorded (not stored by `make login`; "
+        "tokens last 12 hours)\n"
+    ) in expired.stdout
     # pypiserver answers a wrong password with 403, CodeArtifact an expired token with 401.
     assert re.search(
         r"^✗ the index refused the token \(40[13]\): it expired or is for another domain\n"
@@ -200,6 +221,20 @@ def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
         re.MULTILINE,
     )
     store_token(laptop, laptop.index.password)  # a working token for the other tests
+
+    # The index still takes it, but `make login` recorded that it ended an hour ago.
+    ended = datetime.now(timezone.utc) - timedelta(hours=1)
+    record_expiry(laptop, laptop.index.password, ended)
+    try:
+        past = laptop.doctor(laptop.team)
+    finally:
+        record_expiry(laptop, laptop.index.password, None)
+    assert past.returncode == 2, past.stdout + past.stderr
+    assert (
+        f"✗ CodeArtifact token expired at {ended:%Y-%m-%d %H:%M} UTC\n    fix: make login\n"
+    ) in past.stdout
+    assert "the index accepts the token" not in past.stdout  # one line, one fix
+    assert laptop.index.password not in past.stdout + past.stderr
 
 
 def test_an_old_uv_without_uv_auth(laptop: Laptop) -> None:

@@ -8,6 +8,7 @@ from UV_INDEX_CODEARTIFACT_PASSWORD or from `make login`, as a user or CI would 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,6 +120,7 @@ def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             STATE_ENV: str(fake.state_file),
             "NAME_GUARD_AWS": "cli",
             "UV_CREDENTIALS_DIR": str(work / "uv-credentials"),  # uv's store, outside the project
+            "XDG_STATE_HOME": str(work / "state"),  # where `make login` records the expiry
             "UV_KEYRING_PROVIDER": "disabled",
         }
     )
@@ -176,6 +179,14 @@ def test_login_publish_retry_bump_and_failures_round_trip(  # noqa: PLR0915 - on
     assert "GetAuthorizationToken" in project.fake_aws.operations()
     stored = project.env["UV_CREDENTIALS_DIR"]
     assert any(token in p.read_text() for p in Path(stored).rglob("*") if p.is_file())
+    # Beside it, for `make doctor`: the expiry the fake handed out, and never the token.
+    record = project.work / "state" / "codeartifact-python-template" / "tokens.json"
+    recorded = json.loads(record.read_text(encoding="utf-8"))
+    assert list(recorded) == [index.upload_url]
+    expires = datetime.fromisoformat(recorded[index.upload_url]["expires"])
+    assert expires > datetime.now(timezone.utc)
+    assert token not in record.read_text(encoding="utf-8")
+    assert token not in said(login)
 
     # Publish 0.1.0, the token from the environment: both files land, and the package installs.
     started = time.monotonic()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import urllib.request
+from datetime import datetime, timedelta, timezone
 from http.client import HTTPMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "template") not in sys.path:
     sys.path.insert(0, str(ROOT / "template"))
 
-from scripts.release import index  # noqa: E402 - needs the sys.path entry above
+from scripts.release import expiry, index  # noqa: E402 - needs the sys.path entry above
 from scripts.release.errors import ExitCode, ReleaseError  # noqa: E402
 
 if TYPE_CHECKING:
@@ -95,3 +97,52 @@ def test_the_index_url_follows_the_regions_partition(region: str, host: str) -> 
     assert (
         loaded.index_url == f"https://acme-123456789012.d.codeartifact.{host}/pypi/python/simple/"
     )
+
+
+SERVICE = "https://acme-123456789012.d.codeartifact.eu-west-1.amazonaws.com/"
+
+
+def test_login_records_the_expiry_never_the_token(tmp_path: Path) -> None:
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path / "home")}
+    token = "ca-secret-token-value"  # noqa: S105 - a made-up token
+    ends = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2)))
+    assert expiry.record(env, SERVICE, token, ends) == ""
+    path = tmp_path / "state" / "codeartifact-python-template" / "tokens.json"
+    assert expiry.state_file(env) == path
+    text = path.read_text(encoding="utf-8")
+    assert token not in text
+    assert json.loads(text)[SERVICE]["expires"] == "2030-01-02T01:04:05+00:00"
+    assert path.stat().st_mode & 0o777 == 0o600  # like uv's own credential store: the user's
+    assert expiry.recorded(env, SERVICE, token) == ends
+    # Another token (stored by hand since) has no recorded expiry; nor has another index.
+    assert expiry.recorded(env, SERVICE, "ca-another-token") is None
+    assert expiry.recorded(env, "https://other.example/", token) is None
+    # A login whose expiry is unknown drops the old record instead of leaving it behind.
+    assert expiry.record(env, SERVICE, token, None) == ""
+    assert expiry.recorded(env, SERVICE, token) is None
+    assert [p.name for p in path.parent.iterdir()] == ["tokens.json"]  # no temporary left
+
+
+def test_the_state_directory_follows_xdg(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    for given in ("", "relative/state"):  # unset or relative: the spec's default
+        env = {"XDG_STATE_HOME": given, "HOME": str(home)}
+        expected = home / ".local" / "state" / "codeartifact-python-template" / "tokens.json"
+        assert expiry.state_file(env) == expected
+
+
+def test_an_unwritable_state_directory_is_a_note_not_a_failure(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    env = {"XDG_STATE_HOME": str(blocker)}
+    note = expiry.record(env, SERVICE, "ca-secret", datetime.now(timezone.utc))
+    assert note.startswith(f"could not record the token's expiry in {blocker}/")
+    assert "ca-secret" not in note
+    assert expiry.recorded(env, SERVICE, "ca-secret") is None
+    (blocker.parent / "corrupt").mkdir()
+    garbled = blocker.parent / "corrupt" / "codeartifact-python-template"
+    garbled.mkdir()
+    (garbled / "tokens.json").write_text("{not json", encoding="utf-8")
+    env = {"XDG_STATE_HOME": str(blocker.parent / "corrupt")}
+    assert expiry.recorded(env, SERVICE, "ca-secret") is None
+    assert expiry.record(env, SERVICE, "ca-secret", None) == ""  # rewritten whole

@@ -23,9 +23,10 @@ from scripts.doctor.project import (
     python_versions,
     where,
 )
-from scripts.doctor.report import Line, fail, ok, unknown, warn
+from scripts.doctor.report import Line, Mark, fail, ok, unknown, warn
 from scripts.name_guard import lookups
 from scripts.name_guard.settings import Settings as GuardSettings
+from scripts.release import expiry
 from scripts.release.settings import PASSWORD_VARIABLE, USERNAME, Settings
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ def sso_session(ctx: Context, now: datetime | None = None) -> Line | None:
         return fail(f"AWS SSO: not signed in to {start_url}", fix)
     if expiry <= moment:
         return fail(f"AWS SSO session expired at {expiry:%Y-%m-%d %H:%M} UTC", fix)
-    return ok(f"AWS SSO session valid until {expiry:%H:%M} UTC ({_left(expiry - moment)})")
+    return ok(f"AWS SSO session valid until {expiry:%H:%M} UTC ({_left(expiry - moment)} left)")
 
 
 def _cached_expiry(cache: Path, start_url: str) -> datetime | None:
@@ -234,7 +235,7 @@ def _cached_expiry(cache: Path, start_url: str) -> datetime | None:
 
 def _left(delta: timedelta) -> str:
     hours, rest = divmod(max(int(delta.total_seconds()), 0), 3600)
-    return f"{hours} h {rest // 60:02d} min left"
+    return f"{hours} h {rest // 60:02d} min"
 
 
 # --- CodeArtifact ---------------------------------------------------------------------------------
@@ -244,7 +245,7 @@ def check_token_and_index(ctx: Context) -> list[Line]:
     """A stored CodeArtifact token, and the index answering the project's page with it."""
     settings = ctx.settings
     if ctx.env.get(PASSWORD_VARIABLE):
-        token, source = ctx.env[PASSWORD_VARIABLE], f"the environment ({PASSWORD_VARIABLE})"
+        token, what = ctx.env[PASSWORD_VARIABLE], f"CodeArtifact token in {PASSWORD_VARIABLE}"
     else:
         stored = probes.run(
             ["uv", "auth", "token", "--username", USERNAME, settings.service], cwd=ROOT, env=ctx.env
@@ -254,8 +255,11 @@ def check_token_and_index(ctx: Context) -> list[Line]:
             return [unknown(f"CodeArtifact token not checked: {why}")]
         if not stored.ok or not stored.stdout.strip():
             return [fail(f"no CodeArtifact token stored for {settings.service}", "make login")]
-        token, source = stored.stdout.strip(), "uv's credential store"
-    lines = [ok(f"CodeArtifact token in {source} (tokens last 12 hours)")]
+        token, what = stored.stdout.strip(), "CodeArtifact token stored"
+    line = token_expiry(ctx, token, what)
+    if line.mark is Mark.FAIL:
+        return [line]  # the index would only refuse it: one line, one fix
+    lines = [line]
     name = project_name(ctx.project.pyproject)
     status = probes.http_status(settings.project_url(name), USERNAME, token)
     if status == 200:  # noqa: PLR2004 - HTTP OK
@@ -271,6 +275,17 @@ def check_token_and_index(ctx: Context) -> list[Line]:
     else:
         lines.append(unknown(f"index not checked: {settings.index_url} did not answer ({status})"))
     return lines
+
+
+def token_expiry(ctx: Context, token: str, what: str, now: datetime | None = None) -> Line:
+    """The token's expiry, as `make login` recorded it (the token itself is never shown)."""
+    expires = expiry.recorded(ctx.env, ctx.settings.service, token)
+    if expires is None:  # stored by hand or by an older `make login`: nothing says when it ends
+        return ok(f"{what}, expiry not recorded (not stored by `make login`; tokens last 12 hours)")
+    moment = now or datetime.now(timezone.utc)
+    if expires <= moment:
+        return fail(f"CodeArtifact token expired at {expires:%Y-%m-%d %H:%M} UTC", "make login")
+    return ok(f"{what}, valid until {expires:%H:%M} UTC (in {_left(expires - moment)})")
 
 
 def check_origin_controls(ctx: Context) -> list[Line]:

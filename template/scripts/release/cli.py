@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scripts.release import changelog, codeartifact, github, index, publish, settings
+from scripts.release import changelog, codeartifact, expiry, github, index, publish, settings
 from scripts.release.errors import ExitCode, ReleaseError
 from scripts.release.tools import output, project_version, run, say
 from scripts.release.versioning import Version, bump_arguments
@@ -93,6 +93,10 @@ def _login(_: argparse.Namespace) -> None:
         f"uv now sends the token to {config.service} (kept in uv's credential store, outside "
         f"this project). {_expiry(token.expiration)}"
     )
+    # Only the expiry, for `make doctor`; the login has worked whether or not it can be written.
+    note = expiry.record(os.environ, config.service, token.value, token.expiration)
+    if note:
+        say(f"note: {note}; `make doctor` will not know when the token expires.")
     if os.environ.get(settings.PASSWORD_VARIABLE):
         say(
             f"warning: {settings.PASSWORD_VARIABLE} is set in your shell and wins over the "
