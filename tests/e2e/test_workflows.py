@@ -88,6 +88,15 @@ def test_every_workflow_passes_the_schema_actionlint_and_zizmor(
     audit = _tool("zizmor", "--offline", "--no-progress", str(project / ".github"))
     assert audit.returncode == 0, audit.stdout + audit.stderr
     assert "dependabot.yml" in audit.stderr  # zizmor did read it
+    # No floating uv in any job (the release's holds credentials, the drift's can push): every
+    # setup-uv names the version it installs.
+    for path in files:
+        jobs = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["jobs"]
+        setups = [
+            s for job in jobs.values() for s in job["steps"] if "setup-uv" in s.get("uses", "")
+        ]
+        assert setups, path
+        assert all(re.fullmatch(r"\d+\.\d+\.\d+", s["with"]["version"]) for s in setups), path
     pedantic = _tool(
         "zizmor",
         "--offline",
@@ -127,10 +136,6 @@ def test_the_release_workflow_keeps_its_contract(rendered: Callable[[str], Path]
         "publish": "release",
         "github-release": None,
     }
-    # No floating uv next to credentials: every setup-uv names the version it installs.
-    setups = [s for job in jobs.values() for s in job["steps"] if "setup-uv" in s.get("uses", "")]
-    assert setups
-    assert all(re.fullmatch(r"\d+\.\d+\.\d+", s["with"]["version"]) for s in setups), setups
     # Only the publish job may get an OIDC token; only the release job may write.
     for name, job in jobs.items():
         permissions = job["permissions"]

@@ -80,9 +80,20 @@ def test_ci_reads_only_and_pins_every_action() -> None:
         assert all(s["with"]["persist-credentials"] is False for s in checkout), name
         uses = [s["uses"] for s in steps if "uses" in s]
         assert all(PINNED.match(action) for action in uses), uses
+        # The uv the generated projects' workflows pin: one uv in every workflow.
+        setups = [s for s in steps if s.get("uses", "").startswith("astral-sh/setup-uv@")]
+        assert all(s["with"]["version"] == generated_uv_version() for s in setups), name
     assert all(
         re.search(r"@[0-9a-f]{40} # v\d", line) for line in text.splitlines() if "uses:" in line
     )
+
+
+def generated_uv_version() -> str:
+    """The uv version the generated release workflow installs."""
+    text = (ROOT / "template" / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    versions: set[str] = set(re.findall(r'^\s+version: "([^"]+)"', text, re.MULTILINE))
+    (version,) = versions
+    return version
 
 
 def test_actions_are_pinned_as_in_the_generated_workflows() -> None:
