@@ -14,6 +14,7 @@ from plumbum import local
 from tests.answer_sets import ANSWER_SETS
 from tests.doubles.simple_index import SimpleIndex
 from tests.machine import path_with_interpreters
+from tests.releases import NOT_TEMPLATE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -76,8 +77,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The working tree as a git repository tagged with a version, the way copier sees a release."""
     repo = tmp_path_factory.mktemp("template") / "repo"
-    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
-    shutil.copytree(ROOT, repo, ignore=ignore, symlinks=True)
+    shutil.copytree(ROOT, repo, ignore=NOT_TEMPLATE, symlinks=True)
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "template"], ["tag", "99.0.0"]):
         subprocess.run(["git", *args], cwd=repo, check=True)
     return repo

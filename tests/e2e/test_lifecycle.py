@@ -7,7 +7,6 @@ Real copier, git, uv and make throughout; `gh` is the double in tests/doubles/gh
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -18,11 +17,11 @@ from tests.answer_sets import ANSWER_SETS, FULL_SETS
 from tests.doubles.gh import FakeGitHub
 from tests.e2e.copier_cli import copier
 from tests.e2e.test_copy import data_args
+from tests.releases import release_history
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-PREVIOUS_RELEASE = "c65932f"  # template 0.1.0, never tagged in the repository itself
 TIMINGS: list[tuple[str, float]] = []  # printed with -s: the update timings users wait for
 
 
@@ -53,20 +52,8 @@ def make(
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This repository's history in a scratch clone: c65932f tagged v0.1.0, the tree as v0.2.0."""
-    repo = tmp_path_factory.mktemp("releases") / "template"
-    sh("git", "clone", "--quiet", "--no-checkout", str(ROOT), str(repo), cwd=repo.parent)
-    tags = sh("git", "tag", "--list", cwd=repo).split()
-    if tags:
-        sh("git", "tag", "--delete", *tags, cwd=repo)
-    sh("git", "tag", "v0.1.0", PREVIOUS_RELEASE, cwd=repo)
-    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
-    shutil.copytree(ROOT, repo, ignore=ignore, symlinks=True, dirs_exist_ok=True)
-    sh("git", "add", "--all", cwd=repo)
-    # --allow-empty: on a clean checkout (CI) the working tree is the commit already.
-    sh("git", "commit", "--quiet", "--allow-empty", "--message", "The working tree", cwd=repo)
-    sh("git", "tag", "v0.2.0", cwd=repo)
-    return repo
+    """This repository's history in a scratch clone: 0.1.0 tagged, the tree as v0.2.0."""
+    return release_history(tmp_path_factory.mktemp("releases") / "template", "v0.2.0")
 
 
 def generate(releases: Path, answer_set: str, where: Path) -> Path:

@@ -15,15 +15,12 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.releases import ROOT, git, release_history
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 pytestmark = pytest.mark.e2e
-
-# Template release 0.1.0: the last commit before the template had tags.
-FIRST_RELEASE = "c65932f"
 
 
 def min_copier_version() -> str:
@@ -40,28 +37,10 @@ def extensions_floor() -> str:
     return found.group(1)
 
 
-def git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def release_history(destination: Path) -> Path:
-    """A clone of this repository: the first release tagged v0.1.0, the working tree v99.0.0."""
-    git("clone", "--quiet", "--no-checkout", str(ROOT), str(destination), cwd=ROOT)
-    # As the README says to tag it.
-    git("tag", "-a", "v0.1.0", FIRST_RELEASE, "-m", "Template release 0.1.0", cwd=destination)
-    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
-    shutil.copytree(ROOT, destination, ignore=ignore, symlinks=True, dirs_exist_ok=True)
-    git("add", "-A", cwd=destination)
-    git("commit", "--quiet", "--allow-empty", "--message", "The working tree", cwd=destination)
-    git("tag", "v99.0.0", cwd=destination)
-    return destination
-
-
 def test_the_minimum_copier_copies_and_updates_the_template(tmp_path: Path) -> None:
     uvx = shutil.which("uvx")
     assert uvx is not None, "uvx is not on PATH"
-    template = release_history(tmp_path / "template")
+    template = release_history(tmp_path / "template", "v99.0.0")
     copier = [
         uvx,
         "--from",

@@ -1,0 +1,39 @@
+"""The template's releases as copier sees them: this repository's history, tagged in a clone.
+
+The repository itself carries no tags a test could rely on (a fresh clone may have none, or a
+maintainer's may have more), so every test that updates between releases tags a clone the same way.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Template release 0.1.0: the last commit before the template had tags.
+FIRST_RELEASE = "c65932f"
+# What of the working tree is not the template: build output, caches, environments.
+NOT_TEMPLATE = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
+
+
+def git(*args: str, cwd: Path) -> str:
+    """Run git; its output."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def release_history(destination: Path, current: str) -> Path:
+    """Clone this repository: FIRST_RELEASE tagged v0.1.0, the working tree committed as CURRENT."""
+    git("clone", "--quiet", "--no-checkout", str(ROOT), str(destination), cwd=ROOT)
+    tags = git("tag", "--list", cwd=destination).split()
+    if tags:
+        git("tag", "--delete", *tags, cwd=destination)
+    # As the README says to tag it.
+    git("tag", "-a", "v0.1.0", FIRST_RELEASE, "-m", "Template release 0.1.0", cwd=destination)
+    shutil.copytree(ROOT, destination, ignore=NOT_TEMPLATE, symlinks=True, dirs_exist_ok=True)
+    git("add", "--all", cwd=destination)
+    # --allow-empty: on a clean checkout (CI) the working tree is the commit already.
+    git("commit", "--quiet", "--allow-empty", "--message", "The working tree", cwd=destination)
+    git("tag", current, cwd=destination)
+    return destination
