@@ -161,6 +161,10 @@ def test_every_exit_code_is_documented_with_its_meaning(projects: dict[str, Path
 
     assert rows("releasing.md") == release_codes
     assert rows("troubleshooting.md") == guard_codes
+    update = (project / "scripts" / "template_update" / "errors.py").read_text(encoding="utf-8")
+    update_codes = {int(code) for code in re.findall(r"^    [A-Z]+ = (\d+)", update, re.MULTILINE)}
+    assert update_codes == {0, 1, 2, 3, 4, 5, 6}
+    assert rows("updating.md") == update_codes
 
 
 def test_repo_review_finds_no_failure_and_every_ignore_has_its_reason(
