@@ -47,7 +47,8 @@ def git(*args: str, cwd: Path) -> str:
 
 def release_history(destination: Path) -> Path:
     """A clone of this repository: the first release tagged v0.1.0, the working tree v99.0.0."""
-    git("clone", "--quiet", "--no-checkout", str(ROOT), str(destination), cwd=ROOT)
+    # No tags: this repository may have its own v0.1.0 already (the README says to make it).
+    git("clone", "--quiet", "--no-checkout", "--no-tags", str(ROOT), str(destination), cwd=ROOT)
     # As the README says to tag it.
     git("tag", "-a", "v0.1.0", FIRST_RELEASE, "-m", "Template release 0.1.0", cwd=destination)
     ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")

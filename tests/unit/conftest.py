@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 def jinja_env(tmp_path_factory: pytest.TempPathFactory) -> Environment:
     """Copier's own Jinja environment for this template, extensions included."""
     dst = tmp_path_factory.mktemp("dst")
+    # HEAD, with the working tree's changes: without it copier takes the newest release tag.
     env: Environment = Worker(
-        src_path=str(ROOT), dst_path=dst, unsafe=True, defaults=True
+        src_path=str(ROOT), dst_path=dst, unsafe=True, defaults=True, vcs_ref="HEAD"
     ).jinja_env
     return env
