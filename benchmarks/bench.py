@@ -41,7 +41,9 @@ def _run(args: Sequence[str], cwd: Path | None = None) -> None:
 
 
 def _copy(dst: Path, *extra: str) -> None:
-    _run([COPIER, "copy", "--trust", "--defaults", "--quiet", *extra, str(ROOT), str(dst)])
+    # HEAD: the template as checked out, not its newest release tag.
+    args = ["copy", "--trust", "--defaults", "--quiet", "--vcs-ref", "HEAD", *extra]
+    _run([COPIER, *args, str(ROOT), str(dst)])
 
 
 def median(samples: list[float]) -> str:

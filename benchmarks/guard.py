@@ -44,7 +44,19 @@ def _copy(dst: Path) -> float:
     """Seconds one `copier copy --defaults` takes (render only, tasks skipped)."""
     started = time.perf_counter()
     subprocess.run(
-        [COPIER, "copy", "--trust", "--defaults", "--quiet", "--skip-tasks", str(ROOT), str(dst)],
+        # HEAD: the template as checked out, not its newest release tag.
+        [
+            COPIER,
+            "copy",
+            "--trust",
+            "--defaults",
+            "--quiet",
+            "--skip-tasks",
+            "--vcs-ref",
+            "HEAD",
+            str(ROOT),
+            str(dst),
+        ],
         check=True,
         capture_output=True,
         stdin=subprocess.DEVNULL,

@@ -25,10 +25,8 @@ def git(*args: str, cwd: Path) -> str:
 
 def release_history(destination: Path, current: str) -> Path:
     """Clone this repository: FIRST_RELEASE tagged v0.1.0, the working tree committed as CURRENT."""
-    git("clone", "--quiet", "--no-checkout", str(ROOT), str(destination), cwd=ROOT)
-    tags = git("tag", "--list", cwd=destination).split()
-    if tags:
-        git("tag", "--delete", *tags, cwd=destination)
+    # No tags: this repository may carry its own (v0.1.0 among them, as the README says).
+    git("clone", "--quiet", "--no-checkout", "--no-tags", str(ROOT), str(destination), cwd=ROOT)
     # As the README says to tag it.
     git("tag", "-a", "v0.1.0", FIRST_RELEASE, "-m", "Template release 0.1.0", cwd=destination)
     shutil.copytree(ROOT, destination, ignore=NOT_TEMPLATE, symlinks=True, dirs_exist_ok=True)

@@ -150,18 +150,10 @@ class FakeCodeArtifact:
 
     def install(self, bin_dir: Path) -> Path:
         """Write an executable `aws` into `bin_dir` that serves this state; return its path."""
-        bin_dir.mkdir(parents=True, exist_ok=True)
-        aws = bin_dir / "aws"
-        aws.write_text(
-            f"#!{sys.executable}\n"
-            "import sys\n"
-            f"sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})\n"
-            "import codeartifact\n"
-            "sys.exit(codeartifact.cli_main(sys.argv[1:]))\n",
-            encoding="utf-8",
-        )
-        aws.chmod(aws.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        return aws
+        # Imported here: the executable imports this module on its own, without the tests package.
+        from tests.doubles import install_cli  # noqa: PLC0415
+
+        return install_cli(bin_dir, "aws", "codeartifact")
 
     @staticmethod
     def install_pyenv_shim(bin_dir: Path) -> Path:

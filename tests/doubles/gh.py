@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,18 +95,10 @@ class FakeGitHub:
 
     def install(self, bin_dir: Path) -> Path:
         """Write an executable `gh` into `bin_dir` that serves this state; return its path."""
-        bin_dir.mkdir(parents=True, exist_ok=True)
-        gh = bin_dir / "gh"
-        gh.write_text(
-            f"#!{sys.executable}\n"
-            "import sys\n"
-            f"sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})\n"
-            "import gh\n"
-            "sys.exit(gh.cli_main(sys.argv[1:]))\n",
-            encoding="utf-8",
-        )
-        gh.chmod(gh.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-        return gh
+        # Imported here: the executable imports this module on its own, without the tests package.
+        from tests.doubles import install_cli  # noqa: PLC0415
+
+        return install_cli(bin_dir, "gh", "gh")
 
     def env(self) -> dict[str, str]:
         """The environment variables the fake `gh` needs."""

@@ -141,6 +141,8 @@ def test_a_team_project_takes_the_current_release_and_stays_green(
     repository = ANSWER_SETS[answer_set].get("github_repository", "acme/acme-widgets")
     assert f"https://github.com/{repository}/settings/actions" in said
     assert "Allow GitHub Actions to create and approve pull requests" in said
+    assert f"https://github.com/{repository}/settings/environments" in said
+    assert "aws iam update-assume-role-policy --role-name ROLE_NAME" in said
     assert "_commit: v0.2.0" in (project / ".copier-answers.yml").read_text()
     # The template moved the version line; the team's version moved with it.
     pyproject = (project / "pyproject.toml").read_text()

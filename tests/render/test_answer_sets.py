@@ -161,6 +161,10 @@ def test_every_exit_code_is_documented_with_its_meaning(projects: dict[str, Path
 
     assert rows("releasing.md") == release_codes
     assert rows("troubleshooting.md") == guard_codes
+    update = (project / "scripts" / "template_update" / "errors.py").read_text(encoding="utf-8")
+    update_codes = {int(code) for code in re.findall(r"^    [A-Z]+ = (\d+)", update, re.MULTILINE)}
+    assert update_codes == {0, 1, 2, 3, 4, 5, 6}
+    assert rows("updating.md") == update_codes
 
 
 def test_repo_review_finds_no_failure_and_every_ignore_has_its_reason(
@@ -206,3 +210,46 @@ def test_make_build_and_the_release_use_the_same_build_backend(projects: dict[st
     (backend,) = pyproject["build-system"]["requires"]
     assert backend.startswith("hatchling==")
     assert backend in pyproject["dependency-groups"]["dev"]
+
+
+# `make X` as the docs write it; `make bump-...` (a family) and prose ("make targets") are not.
+MAKE_COMMAND = re.compile(r"\bmake ((?:[a-z]+-)*[a-z]+)(?![\w-])")
+PROSE = {"target", "targets"}
+
+
+def make_help(directory: Path) -> set[str]:
+    """The targets `make help` lists: the ones a reader can discover."""
+    result = run(["make", "--no-print-directory", "help"], directory)
+    assert result.returncode == 0, result.stderr
+    return {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
+
+
+def named_targets(*paths: Path) -> dict[str, set[str]]:
+    """Each target a `make X` in these files names, with the files that name it."""
+    named: dict[str, set[str]] = {}
+    for path in paths:
+        for target in MAKE_COMMAND.findall(path.read_text(encoding="utf-8")):
+            if target not in PROSE:
+                named.setdefault(target, set()).add(path.name)
+    return named
+
+
+def test_every_make_target_the_docs_name_is_in_make_help(projects: dict[str, Path]) -> None:
+    """The generated docs name the project's targets; this repository's docs name either kind."""
+    project = projects["everything-on"]  # every page and workflow there is
+    project_targets = make_help(project)
+    pages = [project / "README.md", *sorted((project / "docs").glob("*.md"))]
+    pages += sorted((project / ".github" / "workflows").glob("*.yml"))
+    named = named_targets(*pages)
+    assert {"doctor", "check", "update-template", "login"} <= named.keys()
+    missing = {target: files for target, files in named.items() if target not in project_targets}
+    assert not missing, f"named in the generated docs, not in its `make help`: {missing}"
+
+    template_targets = make_help(ROOT)
+    ours = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "org" / "README.md"]
+    ours += sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    named = named_targets(*ours)
+    assert {"org-plan", "release-template", "check"} <= named.keys()
+    known = template_targets | project_targets
+    missing = {target: files for target, files in named.items() if target not in known}
+    assert not missing, f"named in this repository's docs, in neither `make help`: {missing}"

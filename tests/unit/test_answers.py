@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 from answer_rules import email_problem
-from copier._main import Worker
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -109,16 +108,6 @@ ACCEPTED = [
     ("aws_region", "ap-southeast-4"),
     ("package_name", "acme-" + "a" * 95),
 ]
-
-
-@pytest.fixture(scope="module")
-def jinja_env(tmp_path_factory: pytest.TempPathFactory) -> Environment:
-    """Copier's own Jinja environment for this template, extensions included."""
-    dst = tmp_path_factory.mktemp("dst")
-    env: Environment = Worker(
-        src_path=str(ROOT), dst_path=dst, unsafe=True, defaults=True
-    ).jinja_env
-    return env
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from copier._main import Worker
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -44,16 +43,6 @@ DECLARATIVE: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
         [("", "1-50"), ("-ops", "starting"), ("ops ", "not ending with a space")],
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def jinja_env(tmp_path_factory: pytest.TempPathFactory) -> Environment:
-    """Copier's own Jinja environment for this template, extensions included."""
-    dst = tmp_path_factory.mktemp("dst")
-    env: Environment = Worker(
-        src_path=str(ROOT), dst_path=dst, unsafe=True, defaults=True
-    ).jinja_env
-    return env
 
 
 def validate(env: Environment, question: str, answer: str) -> str:

@@ -108,3 +108,28 @@ def test_a_check_that_breaks_reports_instead_of_raising() -> None:
     [line] = cli._safely("uv", broken, None)  # noqa: SLF001 - the guard around every check
     assert line.text == "uv not checked: RuntimeError: boom"
     assert line.mark.name == "UNKNOWN"
+
+
+def test_pythons_are_looked_for_in_the_project_as_pyenv_sees_it(tmp_path: Path) -> None:
+    """pyenv's shims follow the project's .python-version: uv must look from there, config off."""
+    checks, project = _module("checks"), _module("project")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    uv = bin_dir / "uv"
+    uv.write_text(
+        f"#!{sys.executable}\nimport os, sys\nprint(os.getcwd(), *sys.argv[1:])\n",
+        encoding="utf-8",
+    )
+    uv.chmod(0o755)
+    root = tmp_path / "project"
+    root.mkdir()
+    classifiers = '"Programming Language :: Python :: 3.12",\n'
+    ctx = checks.Context(
+        project=project.Project(root=root, pyproject=classifiers, python_version="3.12"),
+        env={"PATH": str(bin_dir)},
+        settings=None,
+    )
+    [line] = checks.check_pythons(ctx)
+    assert line.text == "Python 3.12 found"
+    ran = checks._find_python(ctx, "3.12")  # noqa: SLF001 - the one probe this is about
+    assert ran.stdout.split() == [str(root), "python", "find", "--no-config", "3.12"]

@@ -153,28 +153,22 @@ def test_the_documented_command_releases_the_template(tmp_path: Path) -> None:
     # This environment already holds the tools' dependencies: uv uses it as it is.
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": sys.prefix, "UV_NO_SYNC": "1"}
 
-    done = subprocess.run(
-        ["make", "release-template", "VERSION=0.2.0"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=60,
-    )
+    def release() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["make", "release-template", "VERSION=0.2.0"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+            timeout=60,
+        )
 
+    done = release()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Tagged v0.2.0. Publish the release with:\n  git push --atomic origin" in done.stdout
     assert "v0.2.0" in git("tag", "--list", cwd=root).split()
-    refused = subprocess.run(
-        ["make", "release-template", "VERSION=0.2.0"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=60,
-    )
+    refused = release()  # the same version again
     assert refused.returncode != 0
     assert "0.2.0 is not above the newest release, v0.2.0" in refused.stderr
     assert "Traceback" not in refused.stderr

@@ -135,7 +135,8 @@ def check_pythons(ctx: Context) -> list[Line]:
     # uv exits 2 for "not found"; anything else means uv itself did not work.
     broken = [ran for ran in found.values() if ran.problem or ran.code not in {0, 2}]
     if broken:
-        return [unknown(f"Python versions not checked: `uv python find`: {broken[0].last_line()}")]
+        said = "uv is a pyenv shim" if "pyenv" in broken[0].stderr else broken[0].last_line()
+        return [unknown(f"Python versions not checked: `uv python find`: {said}")]
     missing = [version for version, ran in found.items() if not ran.ok]
     # pyenv's shims fail for a version pyenv has but has not activated; uv reports that.
     pyenv = any("pyenv" in found[version].stderr for version in missing)
@@ -150,7 +151,10 @@ def check_pythons(ctx: Context) -> list[Line]:
 
 
 def _find_python(ctx: Context, version: str) -> probes.Ran:
-    return probes.run(["uv", "python", "find", version], cwd=ROOT, env=ctx.env)
+    # In the project, where pyenv's shims honour .python-version as `make check` sees them;
+    # --no-config keeps the project's required-version out of it, as ROOT does for the others.
+    args = ["uv", "python", "find", "--no-config", version]
+    return probes.run(args, cwd=ctx.project.root, env=ctx.env)
 
 
 # --- AWS ------------------------------------------------------------------------------------------
@@ -166,6 +170,9 @@ def check_aws(ctx: Context) -> list[Line]:
     if who.ok:
         identity = _json(who.stdout)
         lines.append(ok(f"AWS: signed in as {identity.get('Arn', '?')}"))
+    elif "pyenv" in who.stderr:  # a shim: the Python this directory selects has no aws
+        text = f"the AWS CLI on PATH ({_which('aws', ctx.env)}) is a pyenv shim that fails here"
+        lines.append(fail(text, "install the AWS CLI v2 outside pyenv, or put it first on PATH"))
     else:
         lines.append(_aws_problem(ctx, who.last_line()))
     sso = sso_session(ctx)
@@ -325,7 +332,7 @@ def _origin_problem(ctx: Context, name: str, error: lookups.AwsError) -> Line:
         return fail(text, "edit CODEARTIFACT_* at the top of the Makefile")
     if "AccessDenied" in error.code:
         return unknown(f"origin controls not checked: access denied ({error.message})")
-    return unknown(f"origin controls not checked: {error.code}")
+    return unknown(f"origin controls not checked: {error.message or error.code}")
 
 
 # --- The template -------------------------------------------------------------------------------

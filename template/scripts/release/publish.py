@@ -127,7 +127,12 @@ def check_names(name: str, version: str) -> None:
     so a re-run after a partial upload completes it, and refuses different ones.
     """
     if importlib.util.find_spec("scripts.name_guard") is None:
-        msg = "scripts/name_guard is missing: restore it with `copier update` (it guards releases)."
+        # `copier update` keeps a deletion the project committed; git still has the files.
+        deleted = '"$(git rev-list -n 1 HEAD -- scripts/name_guard)^"'
+        msg = (
+            "scripts/name_guard is missing (it guards releases): restore it from git, "
+            f"`git checkout {deleted} -- scripts/name_guard`."
+        )
         raise ReleaseError(ExitCode.CONFIG, msg)
     args = [sys.executable, "-m", "scripts.name_guard", "check", name, "--version", version]
     # In CI the release fails closed: a check that could not run (access denied, the public
