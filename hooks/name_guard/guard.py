@@ -238,7 +238,8 @@ def assess(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one decision table, keywo
                     Kind.TAKEN,
                     f"{shown} already exists in {where}. A new project with this name would "
                     "publish into another package's history and be refused or mixed up with it. "
-                    "If this is your project, run `copier update` in it instead. "
+                    "If this is your project, take template updates in it instead "
+                    "(`make update-template`). "
                     f"{_suggest(suggestions)}",
                     f"{name} already exists in the CodeArtifact repository",
                 )

@@ -72,7 +72,7 @@ def test_taken_in_the_repository_is_refused_for_a_new_package() -> None:
     assert verdict.exit_code == 4
     assert f"already exists in {REPO}" in verdict.message
     assert "publish=ALLOW, upstream=BLOCK" in verdict.message
-    assert "copier update" in verdict.message
+    assert "make update-template" in verdict.message
 
 
 def test_the_projects_own_package_in_the_repository_is_fine() -> None:

@@ -75,7 +75,10 @@ def check_uv(ctx: Context) -> list[Line]:
         fix = "python3 -m pip install --user uv"
         if "/shims/" in path:
             # A version manager's shim that knows no uv for this directory: put a real uv first.
-            fix = 'export PATH="$HOME/.local/bin:$PATH"  # where uv\'s installer puts uv'
+            fix = (
+                "python3 -m pip install --user uv, then put the directory of "
+                "`python3 -c 'import uv; print(uv.find_uv_bin())'` first on PATH"
+            )
             return [fail(f"uv on PATH ({path}) is a shim that fails here", fix)]
         return [fail(f"`uv --version` failed: {where_uv.last_line()}", fix)]
     version = Version.parse(found.group(1))
