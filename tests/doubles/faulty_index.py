@@ -23,6 +23,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from tests.doubles.local_server import LocalServer
+
 if TYPE_CHECKING:
     import socket
     from collections.abc import Iterator
@@ -123,7 +125,7 @@ class _Handler(socketserver.BaseRequestHandler):
         return Seen(method, path, headers)
 
 
-class FaultyIndex:
+class FaultyIndex(LocalServer):
     """A misbehaving index; use `FaultyIndex.running(fault)`, which always stops it."""
 
     def __init__(self, fault: str, redirect_to: str = "") -> None:
@@ -135,33 +137,20 @@ class FaultyIndex:
         self.seen: list[Seen] = []
         self.lock = threading.Lock()
         self.stopped = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.index = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.index = self
+        super().__init__(server)
 
     @classmethod
     @contextlib.contextmanager
     def running(cls, fault: str, redirect_to: str = "") -> Iterator[FaultyIndex]:
         """Serve the fault for the duration of the block."""
         index = cls(fault, redirect_to)
-        index._thread.start()
-        try:
-            yield index
-        finally:
-            index.stopped.set()
-            index._server.shutdown()
-            index._server.server_close()
-            index._thread.join(timeout=5)
-
-    @property
-    def port(self) -> int:
-        """The port the server listens on."""
-        return int(self._server.server_address[1])
-
-    @property
-    def url(self) -> str:
-        """The simple index URL, as CODEARTIFACT_INDEX_URL would give it."""
-        return f"http://127.0.0.1:{self.port}/simple/"
+        with index.serving():
+            try:
+                yield index
+            finally:
+                index.stopped.set()  # release the handlers that hold a connection open
 
     def authorizations(self) -> list[str]:
         """The Authorization headers received, one per request that carried one."""

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from tests.doubles.local_server import LocalServer
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -25,7 +27,7 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-class SimpleIndex:
+class SimpleIndex(LocalServer):
     """A seeded index on 127.0.0.1; use `SimpleIndex.running(...)`, which always stops it."""
 
     def __init__(
@@ -39,9 +41,9 @@ class SimpleIndex:
         self._lock = threading.Lock()
         for name, versions in projects.items():
             self.add(name, versions)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        server.daemon_threads = True
+        super().__init__(server)
 
     @classmethod
     @contextmanager
@@ -53,23 +55,8 @@ class SimpleIndex:
     ) -> Iterator[SimpleIndex]:
         """Serve the index for the duration of the block."""
         index = cls(projects or {}, latency=latency, fmt=fmt)
-        index._thread.start()
-        try:
+        with index.serving():
             yield index
-        finally:
-            index._server.shutdown()
-            index._server.server_close()
-            index._thread.join(timeout=5)
-
-    @property
-    def port(self) -> int:
-        """The port the server listens on."""
-        return int(self._server.server_address[1])
-
-    @property
-    def url(self) -> str:
-        """The index URL, as a user would configure it."""
-        return f"http://127.0.0.1:{self.port}/simple/"
 
     def add(self, name: str, versions: list[str]) -> None:
         """Publish a project (or more versions of one)."""
