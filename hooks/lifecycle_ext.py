@@ -32,7 +32,7 @@ class FirstCopyHook(ContextHook):
 
     def __init__(self, environment: Environment) -> None:
         """Start with no verdict: copier makes one environment per run."""
-        self._verdicts: dict[Path, bool] = {}
+        self._verdicts: dict[str, bool] = {}
         super().__init__(environment)
 
     def hook(self, context: dict[str, Any]) -> None:
@@ -40,8 +40,10 @@ class FirstCopyHook(ContextHook):
         conf = context["_copier_conf"]
         if not conf.get("dst_path"):
             return  # a validator rendered outside a copier run: there is no destination
-        destination = Path(str(conf["dst_path"])).resolve()
+        # Keyed by the path as copier gives it: this runs for every file and path part rendered,
+        # so the filesystem is asked once per destination, not once per render.
+        destination = str(conf["dst_path"])
         if destination not in self._verdicts:
             answers_file = str(conf.get("answers_file") or ANSWERS_FILE)
-            self._verdicts[destination] = is_first_copy(destination, answers_file)
+            self._verdicts[destination] = is_first_copy(Path(destination), answers_file)
         context["first_copy"] = self._verdicts[destination]
