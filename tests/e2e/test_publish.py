@@ -38,6 +38,7 @@ NAME = "acme-widgets"
 # The project's exit codes (scripts/release/errors.py): one per class of failure.
 CREDENTIALS, ACCESS_DENIED, VERSION_EXISTS, TAKEN_UPSTREAM, UNREACHABLE = 10, 11, 12, 13, 14
 CHANGELOG = 16
+RETRY_WAIT = 0.1  # RELEASE_RETRY_WAIT: seconds before the first retry of an unreachable index
 
 
 @dataclass
@@ -122,6 +123,9 @@ def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             "UV_CREDENTIALS_DIR": str(work / "uv-credentials"),  # uv's store, outside the project
             "XDG_STATE_HOME": str(work / "state"),  # where `make login` records the expiry
             "UV_KEYRING_PROVIDER": "disabled",
+            # Retries wait 0.1, 0.2, 0.4 s instead of 1, 2, 4 s: here their count, messages and
+            # bound matter; the default waits are a unit test (tests/unit/test_release_index.py).
+            "RELEASE_RETRY_WAIT": str(RETRY_WAIT),
         }
     )
     with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as upstream:
@@ -167,6 +171,7 @@ def install_and_run(project: Project, server: PypiServer, version: str) -> str:
     return answered.stdout.strip()
 
 
+@pytest.mark.usefixtures("dist")
 def test_login_publish_retry_bump_and_failures_round_trip(  # noqa: PLR0915 - one journey, step by step
     project: Project, index: PypiServer
 ) -> None:
@@ -197,9 +202,10 @@ def test_login_publish_retry_bump_and_failures_round_trip(  # noqa: PLR0915 - on
     assert "Confirmed" in said(first)
     assert install_and_run(project, index, "0.1.0") == f"{NAME} 0.1.0"
 
-    # Publishing again is a no-op: uv's check URL sees identical files, nothing is uploaded.
+    # Publishing the same files again is a no-op: uv's check URL sees them, nothing is uploaded.
+    # (From here on, steps about the upload alone reuse dist/, as the release job does.)
     stamps = {p.name: p.stat().st_mtime_ns for p in index.packages.iterdir()}
-    again = project.make("publish", UV_INDEX_CODEARTIFACT_PASSWORD=token)
+    again = project.make("publish-dist", UV_INDEX_CODEARTIFACT_PASSWORD=token)
     assert again.returncode == 0, said(again)
     assert "Already published" in said(again)
     assert {p.name: p.stat().st_mtime_ns for p in index.packages.iterdir()} == stamps
@@ -230,12 +236,12 @@ def test_login_publish_retry_bump_and_failures_round_trip(  # noqa: PLR0915 - on
     assert "acme_widgets-0.1.1.tar.gz" in index.files()
     assert install_and_run(project, index, "0.1.1") == f"{NAME} 0.1.1"
     # ... and the stored token also authenticates the check URL: a re-run uploads nothing.
-    again = project.make("publish")
+    again = project.make("publish-dist")
     assert again.returncode == 0, said(again)
     assert "Already published" in said(again)
 
     # A wrong token: a clear message that names the fix, no traceback.
-    wrong = project.make("publish", UV_INDEX_CODEARTIFACT_PASSWORD="not-the-token")  # noqa: S106
+    wrong = project.make("publish-dist", UV_INDEX_CODEARTIFACT_PASSWORD="not-the-token")  # noqa: S106
     assert failure_class(wrong) in {CREDENTIALS, ACCESS_DENIED}, said(wrong)
     assert "make login" in said(wrong)
     assert "Traceback" not in said(wrong)
@@ -243,10 +249,10 @@ def test_login_publish_retry_bump_and_failures_round_trip(  # noqa: PLR0915 - on
     # The index is down: bounded retries with backoff, then a clear message.
     with index.stopped():
         started = time.monotonic()
-        down = project.make("publish")
+        down = project.make("publish-dist")
         elapsed = time.monotonic() - started
     assert failure_class(down) == UNREACHABLE, said(down)
-    assert "retrying in 1 s" in said(down)
+    assert f"retrying in {RETRY_WAIT:g} s" in said(down)
     assert "did not answer" in said(down)
     assert elapsed < 30
 
@@ -288,18 +294,19 @@ def test_the_release_workflow_steps_build_once_then_publish_those_files(
 
 def test_no_token_at_all_says_make_login(project: Project, index: PypiServer) -> None:
     empty = project.work / "empty-credentials"
-    result = project.make("publish", UV_CREDENTIALS_DIR=str(empty))
+    result = project.make("publish-dist", UV_CREDENTIALS_DIR=str(empty))
     assert failure_class(result) == CREDENTIALS, said(result)
     assert "make login" in said(result)
     assert index.files() == []
 
 
+@pytest.mark.usefixtures("dist")
 def test_a_version_present_upstream_is_refused_before_upload(
     project: Project, index: PypiServer
 ) -> None:
     with SimpleIndex.running(projects={NAME: [project.version]}) as upstream:
         result = project.make(
-            "publish",
+            "publish-dist",
             UV_INDEX_CODEARTIFACT_PASSWORD=project.token,
             NAME_GUARD_UPSTREAM_URL=upstream.url,
         )
@@ -308,6 +315,7 @@ def test_a_version_present_upstream_is_refused_before_upload(
     assert index.files() == []
 
 
+@pytest.mark.usefixtures("dist")
 @pytest.mark.parametrize(
     ("failure", "code", "words"),
     [
@@ -353,7 +361,7 @@ def test_each_refusal_of_the_index_has_its_exit_code_and_fix(
 ) -> None:
     with RefusingIndex.running(status, body) as refusing:
         result = project.make(
-            "publish",
+            "publish-dist",
             UV_INDEX_CODEARTIFACT_PASSWORD=project.token,
             CODEARTIFACT_INDEX_URL=refusing.url,
         )
@@ -364,6 +372,7 @@ def test_each_refusal_of_the_index_has_its_exit_code_and_fix(
     assert project.token not in said(result)
 
 
+@pytest.mark.usefixtures("dist")
 def test_pre_releases_then_the_final_release_collect_their_notes(project: Project) -> None:
     saved = {
         name: (project.path / name).read_bytes()
@@ -417,8 +426,9 @@ def test_pre_releases_then_the_final_release_collect_their_notes(project: Projec
 BAD_ANSWER, TOOL = 19, 20
 HTTP_TIMEOUT = 1  # RELEASE_HTTP_TIMEOUT for the fault table: the documented bounds scale with it
 # Documented bound for an index that never answers: ATTEMPTS reads of at most the timeout each,
-# and 1 + 2 + 4 s between them (scripts/release/publish.py, docs/releasing.md).
-SILENT_BOUND = 4 * HTTP_TIMEOUT + 7
+# and 1 + 2 + 4 waits of RELEASE_RETRY_WAIT between them (scripts/release/publish.py,
+# docs/releasing.md).
+SILENT_BOUND = 4 * HTTP_TIMEOUT + 7 * RETRY_WAIT
 # Wall-clock ceiling for one `make publish-dist`, start-up and name check included: generous for
 # a loaded two-core machine, and far below the ten minutes a missing bound would take.
 CEILING = 90
@@ -457,9 +467,8 @@ def publish_to(project: Project, url: str) -> tuple[subprocess.CompletedProcess[
 
 @pytest.mark.parametrize(("fault", "expected", "words"), FAULTS, ids=[f[0] for f in FAULTS])
 def test_an_index_fault_ends_with_its_message_code_and_bound(
-    project: Project, dist: Path, fault: str, expected: int, words: str
+    project: Project, fault: str, expected: int, words: str
 ) -> None:
-    del dist
     with FaultyIndex.running(fault) as faulty:
         result, elapsed = publish_to(project, faulty.url)
     assert failure_class(result) == expected, said(result)
@@ -473,8 +482,8 @@ def test_an_index_fault_ends_with_its_message_code_and_bound(
         assert int(waited.group(1)) <= SILENT_BOUND + 4 * HTTP_TIMEOUT, said(result)
 
 
-def test_a_redirect_off_the_index_never_carries_the_token(project: Project, dist: Path) -> None:
-    del dist
+@pytest.mark.usefixtures("dist")
+def test_a_redirect_off_the_index_never_carries_the_token(project: Project) -> None:
     # "localhost" is another host than "127.0.0.1" to an HTTP client, on the same machine.
     with FaultyIndex.running("expired") as elsewhere:
         target = f"http://localhost:{elsewhere.port}/"

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "template") not in sys.path:
     sys.path.insert(0, str(ROOT / "template"))
 
-from scripts.release import expiry, index  # noqa: E402 - needs the sys.path entry above
+from scripts.release import expiry, index, publish  # noqa: E402 - needs the sys.path entry above
 from scripts.release.errors import ExitCode, ReleaseError  # noqa: E402
 
 if TYPE_CHECKING:
@@ -72,12 +72,37 @@ def test_credentials_reach_the_index_and_follow_its_own_redirects(upstream: Simp
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("", 10.0), ("2.5", 2.5), ("nonsense", 10.0), ("0", 0.5), ("1e9", 120.0)],
+    [("", 10.0), ("2.5", 2.5), ("nonsense", 10.0), ("nan", 10.0), ("0", 0.5), ("1e9", 120.0)],
 )
 def test_the_http_timeout_comes_from_the_environment_within_bounds(
     value: str, expected: float
 ) -> None:
     assert index.http_timeout({"RELEASE_HTTP_TIMEOUT": value}) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "waits"),
+    [("", [1, 2, 4]), ("0.5", [0.5, 1, 2]), ("0", [0, 0, 0]), ("-3", [0, 0, 0]), ("x", [1, 2, 4])],
+)
+def test_an_unreachable_index_is_retried_with_doubling_waits(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    value: str,
+    waits: list[float],
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(publish.time, "sleep", slept.append)
+    monkeypatch.setenv("RELEASE_RETRY_WAIT", value)
+
+    def down() -> None:
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    with pytest.raises(ReleaseError) as raised:
+        publish.retrying(down, "uploading", "http://127.0.0.1:9/")
+    assert raised.value.code == ExitCode.UNREACHABLE
+    assert "after 4 attempts" in raised.value.message
+    assert slept == waits
+    assert f"retrying in {waits[0]:g} s (1/4)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from scripts.name_guard import lookups
 from scripts.name_guard.settings import CodeArtifact
 from scripts.name_guard.settings import Settings as GuardSettings
 from scripts.release.errors import ExitCode, ReleaseError
+from scripts.release.settings import seconds
 
 if TYPE_CHECKING:
     from scripts.release.settings import Settings
@@ -37,11 +38,7 @@ TOKEN_TIMEOUT_VARIABLE = "RELEASE_TOKEN_TIMEOUT"  # noqa: S105 - a variable name
 
 def token_timeout() -> float:
     """Seconds the token request may take: RELEASE_TOKEN_TIMEOUT, default 60."""
-    try:
-        seconds = float(os.environ.get(TOKEN_TIMEOUT_VARIABLE, "") or TOKEN_TIMEOUT)
-    except ValueError:
-        seconds = TOKEN_TIMEOUT
-    return min(max(seconds, 1.0), 600.0)
+    return seconds(TOKEN_TIMEOUT_VARIABLE, TOKEN_TIMEOUT, (1.0, 600.0))
 
 
 def get_token(settings: Settings) -> Token:

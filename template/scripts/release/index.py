@@ -13,7 +13,13 @@ from typing import IO, TYPE_CHECKING
 
 from scripts.name_guard import lookups
 from scripts.release.errors import ExitCode, ReleaseError
-from scripts.release.settings import PASSWORD_VARIABLE, USERNAME, USERNAME_VARIABLE, Settings
+from scripts.release.settings import (
+    PASSWORD_VARIABLE,
+    USERNAME,
+    USERNAME_VARIABLE,
+    Settings,
+    seconds,
+)
 from scripts.release.tools import output, run
 
 if TYPE_CHECKING:
@@ -64,12 +70,7 @@ class Listing:
 
 def http_timeout(environ: Mapping[str, str] | None = None) -> float:
     """Seconds one read from the index may stay silent: RELEASE_HTTP_TIMEOUT, default 10."""
-    env = os.environ if environ is None else environ
-    try:
-        seconds = float(env.get(TIMEOUT_VARIABLE, "") or TIMEOUT)
-    except ValueError:
-        seconds = TIMEOUT
-    return min(max(seconds, 0.5), 120.0)
+    return seconds(TIMEOUT_VARIABLE, TIMEOUT, (0.5, 120.0), environ)
 
 
 def origin(url: str) -> tuple[str, str, int | None]:

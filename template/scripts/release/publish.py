@@ -27,6 +27,7 @@ from scripts.release.settings import (
     USERNAME,
     USERNAME_VARIABLE,
     Settings,
+    seconds,
 )
 from scripts.release.tools import output, run, say
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
 ATTEMPTS = 4  # an unreachable index is tried this often, waiting 1, 2 then 4 s between tries
+RETRY_WAIT = 1.0  # seconds before the first retry, doubled before each next one
+RETRY_WAIT_VARIABLE = "RELEASE_RETRY_WAIT"
 VISIBLE_ATTEMPTS = 5  # the index may list a new upload a few seconds late
 # One `uv publish` may take this long in all, whatever uv's own timeouts do: a bound, not a
 # budget (uv gives up on a stalled upload after RELEASE_HTTP_TIMEOUT seconds without progress).
@@ -155,9 +158,15 @@ def in_ci(environ: Mapping[str, str] | None = None) -> bool:
     return env.get("GITHUB_ACTIONS") == "true" or env.get("CI", "").lower() in {"1", "true"}
 
 
+def retry_wait(environ: Mapping[str, str] | None = None) -> float:
+    """Seconds before the first retry: RELEASE_RETRY_WAIT, default 1, at most 30."""
+    return seconds(RETRY_WAIT_VARIABLE, RETRY_WAIT, (0.0, 30.0), environ)
+
+
 def retrying(action: Callable[[], None], what: str, where: str) -> None:
     """Run `action`, retrying an unreachable index with exponential backoff, bounded."""
     started = time.monotonic()
+    wait = retry_wait()
     for attempt in range(1, ATTEMPTS + 1):
         error = _failure(action)
         if error is None:
@@ -171,8 +180,8 @@ def retrying(action: Callable[[], None], what: str, where: str) -> None:
                 "then run the command again (files already uploaded are skipped)."
             )
             raise ReleaseError(ExitCode.UNREACHABLE, msg)
-        delay = 2.0 ** (attempt - 1)
-        say(f"Index unreachable ({why}); retrying in {delay:.0f} s ({attempt}/{ATTEMPTS}).")
+        delay = wait * 2.0 ** (attempt - 1)
+        say(f"Index unreachable ({why}); retrying in {delay:g} s ({attempt}/{ATTEMPTS}).")
         time.sleep(delay)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import urllib.parse
@@ -47,6 +48,24 @@ class Settings:
     def project_url(self, name: str) -> str:
         """Return the simple-API page of one project on the index."""
         return f"{self.index_url}{normalise(name)}/"
+
+
+def seconds(
+    variable: str,
+    default: float,
+    bounds: tuple[float, float],
+    environ: Mapping[str, str] | None = None,
+) -> float:
+    """A duration from an environment variable: the default if unset or not a number, clamped."""
+    env = os.environ if environ is None else environ
+    try:
+        value = float(env.get(variable, "") or default)
+    except ValueError:
+        value = default
+    if math.isnan(value):
+        value = default
+    low, high = bounds
+    return min(max(value, low), high)
 
 
 def normalise(name: str) -> str:
