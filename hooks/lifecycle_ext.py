@@ -2,9 +2,10 @@
 
 `copier recopy` (and a copy over an existing project) runs as a `copy`, and every answers-file
 value (`_src_path`, `_commit`) is in the context of a first copy too, as template metadata. What
-does differ is the destination: only an existing project already has an answers file. The
-verdict is taken at the first render, before copier writes anything, and kept for the run, so the
-task's `when` and `_message_after_copy` (rendered after the set-up committed the project) agree.
+does differ is the destination: only an existing project already has an answers file. copier.yml
+asks `is_first_copy` once, in the computed answer `first_copy`: answers are settled before copier
+writes anything, so the task's `when` and `_message_after_copy` (rendered after the set-up
+committed the project) agree, and no file render pays for the question.
 """
 
 # ruff: noqa: INP001 - copier loads this file by path; hooks/ is a directory, not a package
@@ -12,9 +13,9 @@ task's `when` and `_message_after_copy` (rendered after the set-up committed the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from copier_template_extensions import ContextHook
+from jinja2.ext import Extension
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -22,28 +23,15 @@ if TYPE_CHECKING:
 ANSWERS_FILE = ".copier-answers.yml"
 
 
-def is_first_copy(destination: Path, answers_file: str) -> bool:
+def is_first_copy(destination: object, answers_file: object = "") -> bool:
     """Whether the destination holds no project yet: no answers file from an earlier copy."""
-    return not (destination / (answers_file or ANSWERS_FILE)).is_file()
+    return not (Path(str(destination)) / (str(answers_file) or ANSWERS_FILE)).is_file()
 
 
-class FirstCopyHook(ContextHook):
-    """Add `first_copy` to the render context: true unless the destination is a project already."""
+class LifecycleExtension(Extension):
+    """The `is_first_copy(dst_path, answers_file)` global, for copier.yml's `first_copy`."""
 
     def __init__(self, environment: Environment) -> None:
-        """Start with no verdict: copier makes one environment per run."""
-        self._verdicts: dict[str, bool] = {}
+        """Register the global."""
         super().__init__(environment)
-
-    def hook(self, context: dict[str, Any]) -> None:
-        """Decide once per destination, at the first render, and reuse the verdict."""
-        conf = context["_copier_conf"]
-        if not conf.get("dst_path"):
-            return  # a validator rendered outside a copier run: there is no destination
-        # Keyed by the path as copier gives it: this runs for every file and path part rendered,
-        # so the filesystem is asked once per destination, not once per render.
-        destination = str(conf["dst_path"])
-        if destination not in self._verdicts:
-            answers_file = str(conf.get("answers_file") or ANSWERS_FILE)
-            self._verdicts[destination] = is_first_copy(Path(destination), answers_file)
-        context["first_copy"] = self._verdicts[destination]
+        environment.globals["is_first_copy"] = is_first_copy

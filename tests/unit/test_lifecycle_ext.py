@@ -30,29 +30,22 @@ def lifecycle_ext() -> ModuleType:
     return module
 
 
-def environment(hook: type) -> Environment:
+def render(destination: Path, answers_file: str, lifecycle_ext: ModuleType) -> str:
     # Plain text, as copier renders it: no HTML here to escape.
-    return Environment(extensions=[hook], autoescape=False)  # noqa: S701
+    env = Environment(extensions=[lifecycle_ext.LifecycleExtension], autoescape=False)  # noqa: S701
+    template = env.from_string("{{ is_first_copy(dst, answers) }}")
+    return template.render(dst=destination, answers=answers_file)
 
 
-def render(env: Environment, destination: Path) -> str:
-    conf = {"dst_path": destination, "answers_file": ".copier-answers.yml"}
-    return env.from_string("{{ first_copy }}").render(_copier_conf=conf)
-
-
-def test_the_verdict_is_taken_before_copier_writes_and_kept_for_the_run(
+def test_copier_yml_asks_the_destination_through_the_global(
     lifecycle_ext: ModuleType, tmp_path: Path
 ) -> None:
     project = tmp_path / "acme-widgets"
-    run = environment(lifecycle_ext.FirstCopyHook)
-    assert render(run, project) == "True"  # nothing there yet
+    assert render(project, ".copier-answers.yml", lifecycle_ext) == "True"  # nothing there yet
     project.mkdir()
     (project / ".copier-answers.yml").write_text("_commit: v0.2.0\n")
-    # The same run, after the copy wrote its answers file: still a first copy.
-    assert render(run, project) == "True"
-    # A later run over the same project (copier recopy): not a first copy.
-    recopy = environment(lifecycle_ext.FirstCopyHook)
-    assert render(recopy, project) == "False"
+    assert render(project, ".copier-answers.yml", lifecycle_ext) == "False"  # copier recopy
+    assert render(project, "", lifecycle_ext) == "False"  # copier's own default name
 
 
 def test_a_folder_without_an_answers_file_is_a_first_copy(
