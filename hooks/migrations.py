@@ -21,19 +21,17 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+import project_steps
+from project_steps import GIT_TIMEOUT, ok, run
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# A cold `uv lock` resolves the docs and dev tools; a dead network must not hang the update.
-LOCK_TIMEOUT = 180
-GIT_TIMEOUT = 30
 PREFIX = "template migration"
 
 
@@ -76,18 +74,8 @@ def stale_links(old: str, new: str, pages: dict[str, str]) -> list[str]:
 
 
 def _git(args: Sequence[str], cwd: Path) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    result = run(["git", *args], GIT_TIMEOUT, cwd=cwd)
+    return result.stdout.strip() if ok(result) and result is not None else None
 
 
 def _stash(root: Path, new: str) -> Path:
@@ -191,27 +179,9 @@ def relock(root: Path) -> str:
     """Run `uv lock` so uv.lock matches the merged pyproject.toml; a note instead of failing."""
     if not (root / "pyproject.toml").is_file():
         return ""
-    uv = shutil.which("uv")
-    if uv is None:
-        return "uv is not on PATH: install uv, then run `uv lock` and commit uv.lock"
     if has_conflict_markers((root / "pyproject.toml").read_text(encoding="utf-8")):
         return "pyproject.toml has conflict markers: resolve them, then run `uv lock`"
-    try:
-        done = subprocess.run(
-            [uv, "lock", "--quiet"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=LOCK_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return "`uv lock` did not finish in time (offline?): run `uv lock` when online"
-    if done.returncode != 0:
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        why = lines[-1] if lines else f"exit code {done.returncode}"
-        return f"`uv lock` failed ({why}): run `uv lock` when online, then commit uv.lock"
-    return ""
+    return project_steps.lock(root)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,51 +9,27 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import project_steps
+from project_steps import GIT_TIMEOUT, last_line, ok, run
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-# Generous: a cold `uv lock` resolves the docs and dev tools, but a dead network must not hang.
-LOCK_TIMEOUT = 180
-GIT_TIMEOUT = 30
-
-
-def _run(args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str] | None:
-    """Run a command quietly; None when it could not start or did not finish in time."""
-    try:
-        return subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-
-
-def _ok(result: subprocess.CompletedProcess[str] | None) -> bool:
-    return result is not None and result.returncode == 0
-
-
-def _last_line(result: subprocess.CompletedProcess[str] | None) -> str:
-    if result is None:
-        return "it did not start or did not finish in time"
-    lines = (result.stderr or result.stdout).strip().splitlines()
-    return lines[-1] if lines else f"exit code {result.returncode}"
 
 
 def lock(notes: list[str]) -> None:
     """Write uv.lock, so the first commit pins every tool the project uses."""
-    if shutil.which("uv") is None:
-        notes.append("uv is not on PATH: install uv, then run `uv lock`.")
-        return
-    result = _run(["uv", "lock", "--quiet"], LOCK_TIMEOUT)
-    if not _ok(result):
-        notes.append(f"`uv lock` did not complete ({_last_line(result)}): run it when online.")
+    note = project_steps.lock(Path.cwd())
+    if note:
+        notes.append(note)
 
 
 def _inside_work_tree() -> bool:
-    result = _run(["git", "rev-parse", "--is-inside-work-tree"], GIT_TIMEOUT)
-    return _ok(result) and result is not None and result.stdout.strip() == "true"
+    result = run(["git", "rev-parse", "--is-inside-work-tree"], GIT_TIMEOUT)
+    return ok(result) and result is not None and result.stdout.strip() == "true"
 
 
 def commit(notes: list[str]) -> None:
@@ -64,15 +40,15 @@ def commit(notes: list[str]) -> None:
     if _inside_work_tree():
         notes.append("The project is inside an existing git repository: commit it there.")
         return
-    if not _ok(_run(["git", "init", "--quiet", "--initial-branch=main"], GIT_TIMEOUT)):
+    if not ok(run(["git", "init", "--quiet", "--initial-branch=main"], GIT_TIMEOUT)):
         notes.append("`git init` failed: initialise the repository yourself.")
         return
-    _run(["git", "add", "--all"], GIT_TIMEOUT)
+    run(["git", "add", "--all"], GIT_TIMEOUT)
     message = "Start from codeartifact-python-template"
-    result = _run(["git", "commit", "--quiet", "--message", message], GIT_TIMEOUT)
-    if not _ok(result):
+    result = run(["git", "commit", "--quiet", "--message", message], GIT_TIMEOUT)
+    if not ok(result):
         notes.append(
-            f"The first commit failed ({_last_line(result)}): set `git config user.name` and "
+            f"The first commit failed ({last_line(result)}): set `git config user.name` and "
             "`user.email`, then run `git add --all && git commit`."
         )
 
@@ -108,7 +84,7 @@ def offer_protection(package: str, profile: str, notes: list[str]) -> None:
     if answer.strip().lower() not in {"y", "yes"}:
         notes.append("Run `make protect-name` whenever you are ready.")
         return
-    if not _ok(_run(["make", "protect-name"], LOCK_TIMEOUT)):
+    if not ok(run(["make", "protect-name"], project_steps.LOCK_TIMEOUT)):
         notes.append("`make protect-name` failed: run it again to see why.")
 
 

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def load(path: Path) -> ModuleType:
-    """A module as copier runs it: a file on its own, not part of a package."""
+    """A module as copier runs it: a file on its own, its folder first on sys.path."""
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))  # `python hooks/x.py` finds its neighbours there
     name = f"loaded_{path.parent.name}_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None
@@ -129,7 +131,8 @@ def test_relock_never_fails_and_says_why(
 ) -> None:
     (tmp_path / "pyproject.toml").write_text("<<<<<<< before updating\n")
     assert "resolve them, then run `uv lock`" in migrations.relock(tmp_path)
-    monkeypatch.setattr(migrations.shutil, "which", lambda _: None)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "acme-widgets"\n')
+    monkeypatch.setattr(migrations.project_steps.shutil, "which", lambda _: None)
     assert "uv is not on PATH" in migrations.relock(tmp_path)
     assert migrations.relock(tmp_path / "nowhere") == ""
 

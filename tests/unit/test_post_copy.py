@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def post_copy() -> ModuleType:
-    """hooks/post_copy.py as copier runs it: a file, not part of a package."""
+    """hooks/post_copy.py as copier runs it: a file, not part of a package, hooks/ on sys.path."""
+    if str(ROOT / "hooks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "hooks"))  # `python hooks/post_copy.py` finds its neighbours
     spec = importlib.util.spec_from_file_location("post_copy", ROOT / "hooks" / "post_copy.py")
     assert spec is not None
     assert spec.loader is not None
@@ -55,7 +57,7 @@ def test_without_uv_the_copy_succeeds_and_says_what_to_run(
     )
     assert post_copy.main(["--package", "acme-widgets"]) == 0
     err = capsys.readouterr().err
-    assert "note: uv is not on PATH: install uv, then run `uv lock`." in err
+    assert "note: uv is not on PATH: install uv, then run `uv lock` and commit uv.lock." in err
     # The rest still happened: the project has its first commit.
     assert "Start from codeartifact-python-template" in git("log", "--oneline", cwd=project)
     assert git("status", "--porcelain", cwd=project) == ""
