@@ -9,7 +9,6 @@ state in a JSON file (path in FAKE_AWS_STATE), so a test can seed it, run real p
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
@@ -18,6 +17,10 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+
+from tests.doubles.state import StateFile, locked
+from tests.doubles.state import read as read_state
+from tests.doubles.state import write as write_state
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -49,7 +52,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
-class FakeCodeArtifact:
+class FakeCodeArtifact(StateFile):
     """One domain and repository, its packages, and the AWS CLI that reaches them."""
 
     def __init__(  # noqa: PLR0913 - the repository's coordinates, all keyword-only
@@ -62,8 +65,8 @@ class FakeCodeArtifact:
         repository: str = "python",
         endpoint: str = "",
     ) -> None:
-        self.state_file = state_file
-        self._write(
+        super().__init__(
+            state_file,
             {
                 "domain": domain,
                 "domain_owner": domain_owner,
@@ -82,17 +85,10 @@ class FakeCodeArtifact:
                 "packages": {},
                 "errors": {},
                 "calls": [],
-            }
+            },
         )
 
     # --- State ---------------------------------------------------------------------------------
-
-    def _read(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
-        return data
-
-    def _write(self, state: dict[str, Any]) -> None:
-        self.state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
 
     def update(self, **changes: Any) -> None:  # noqa: ANN401 - JSON values
         """Change top-level state: token, token_expiration, credentials, sso_expired, latency..."""
@@ -220,18 +216,6 @@ def _options(args: list[str]) -> dict[str, str]:
         else:
             raise _CliError(252, f"aws: error: unrecognized arguments: {flag}\n")
     return options
-
-
-@contextlib.contextmanager
-def _locked(state_file: Path) -> Iterator[None]:
-    import fcntl  # noqa: PLC0415 - POSIX only, like the executable itself
-
-    with Path(f"{state_file}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _check_session(state: dict[str, Any], options: dict[str, str]) -> None:
@@ -391,18 +375,18 @@ def cli_main(argv: list[str]) -> int:
     try:
         command, options = _parse(argv)
         operation = _OPERATIONS[command]
-        with _locked(state_file):
-            state = json.loads(state_file.read_text(encoding="utf-8"))
+        with locked(state_file):
+            state = read_state(state_file)
             recorded = {k: v for k, v in options.items() if "token" not in k}
             state["calls"].append({"operation": operation, "args": recorded})
-            state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+            write_state(state_file, state)
         if state["latency"]:
             time.sleep(state["latency"])
         _check_target(state, operation, options)
-        with _locked(state_file):
-            state = json.loads(state_file.read_text(encoding="utf-8"))
+        with locked(state_file):
+            state = read_state(state_file)
             data = _answer(state, operation, options)
-            state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+            write_state(state_file, state)
     except _CliError as error:
         sys.stderr.write(error.text)
         return error.code
@@ -442,19 +426,19 @@ def _other_main(state_file: Path, argv: list[str]) -> int:
     operation = table[command]
     try:
         options = _options(rest[len(command.split()) :])
-        with _locked(state_file):
-            state = json.loads(state_file.read_text(encoding="utf-8"))
+        with locked(state_file):
+            state = read_state(state_file)
             state["calls"].append({"operation": operation, "args": options})
-            state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+            write_state(state_file, state)
         if state["latency"]:
             import time  # noqa: PLC0415 - only the executable sleeps
 
             time.sleep(state["latency"])
-        with _locked(state_file):
-            state = json.loads(state_file.read_text(encoding="utf-8"))
+        with locked(state_file):
+            state = read_state(state_file)
             _check_session(state, options)
             data = _cloud(state, operation, options) if service != "sts" else _caller(state)
-            state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+            write_state(state_file, state)
     except _CliError as error:
         sys.stderr.write(error.text)
         return error.code

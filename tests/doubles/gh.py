@@ -17,7 +17,6 @@ The pull-request commands a project's drift check uses act on the current reposi
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
@@ -25,6 +24,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.doubles.state import StateFile, locked
+from tests.doubles.state import read as read_state
+from tests.doubles.state import write as write_state
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,29 +37,22 @@ DOCS = "https://docs.github.com/rest"
 NOT_LOGGED_IN = "You are not logged into any GitHub hosts. To log in, run: gh auth login\n"
 
 
-class FakeGitHub:
+class FakeGitHub(StateFile):
     """Endpoints of one GitHub host, and the `gh` CLI that reaches them."""
 
     def __init__(
         self, state_file: Path, *, logged_in: bool = True, repository: str = "acme/acme-widgets"
     ) -> None:
-        self.state_file = state_file
-        self._write(
+        super().__init__(
+            state_file,
             {
                 "logged_in": logged_in,
                 "repository": repository,
                 "endpoints": {},
                 "errors": {},
                 "calls": [],
-            }
+            },
         )
-
-    def _read(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
-        return data
-
-    def _write(self, state: dict[str, Any]) -> None:
-        self.state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
 
     def serve(self, endpoint: str, body: Any) -> None:  # noqa: ANN401 - any JSON body
         """Answer `gh api ENDPOINT` (path without query or leading slash) with BODY."""
@@ -294,26 +290,14 @@ def _pr(state: dict[str, Any], args: list[str]) -> int:
     return 1
 
 
-@contextlib.contextmanager
-def _locked(state_file: Path) -> Iterator[None]:
-    import fcntl  # noqa: PLC0415 - POSIX only, like the executable itself
-
-    with Path(f"{state_file}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def cli_main(argv: list[str]) -> int:
     """The fake `gh`: `auth status|setup-git`, `api [--paginate] ENDPOINT`, `pr`, `label`."""
     state_file = Path(os.environ[STATE_ENV])
-    with _locked(state_file):
-        state = json.loads(state_file.read_text(encoding="utf-8"))
+    with locked(state_file):
+        state = read_state(state_file)
         state["calls"].append(argv)
         code = _pr(state, argv[1:]) if argv[:1] == ["pr"] and state["logged_in"] else None
-        state_file.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        write_state(state_file, state)
     if argv[:2] in (["auth", "setup-git"], ["label", "create"]) and state["logged_in"]:
         code = 0
     if code is not None:
