@@ -75,7 +75,7 @@ def stale_links(old: str, new: str, pages: dict[str, str]) -> list[str]:
 
 def _git(args: Sequence[str], cwd: Path) -> str | None:
     result = run(["git", *args], GIT_TIMEOUT, cwd=cwd)
-    return result.stdout.strip() if ok(result) and result is not None else None
+    return result.stdout.strip() if ok(result) else None
 
 
 def _stash(root: Path, new: str) -> Path:

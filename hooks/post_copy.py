@@ -29,7 +29,7 @@ def lock(notes: list[str]) -> None:
 
 def _inside_work_tree() -> bool:
     result = run(["git", "rev-parse", "--is-inside-work-tree"], GIT_TIMEOUT)
-    return ok(result) and result is not None and result.stdout.strip() == "true"
+    return ok(result) and result.stdout.strip() == "true"
 
 
 def commit(notes: list[str]) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
+    from typing import TypeGuard
 
 # Generous: a cold `uv lock` resolves the docs and dev tools, but a dead network must not hang.
 LOCK_TIMEOUT = 180
@@ -34,7 +35,7 @@ def run(args: Sequence[str], timeout: float, cwd: Path | None = None) -> Result:
         return None
 
 
-def ok(result: Result) -> bool:
+def ok(result: Result) -> TypeGuard[subprocess.CompletedProcess[str]]:
     """Whether the command ran and succeeded."""
     return result is not None and result.returncode == 0
 
@@ -54,5 +55,8 @@ def lock(root: Path) -> str:
         return "uv is not on PATH: install uv, then run `uv lock` and commit uv.lock."
     result = run([uv, "lock", "--quiet"], LOCK_TIMEOUT, cwd=root)
     if not ok(result):
-        return f"`uv lock` did not complete ({last_line(result)}): run it when online."
+        return (
+            f"`uv lock` did not complete ({last_line(result)}): run `uv lock` when online, then "
+            "commit uv.lock."
+        )
     return ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,24 @@ def test_without_uv_the_copy_succeeds_and_says_what_to_run(
     # The rest still happened: the project has its first commit.
     assert "Start from codeartifact-python-template" in git("log", "--oneline", cwd=project)
     assert git("status", "--porcelain", cwd=project) == ""
+
+
+def test_a_failing_uv_lock_is_a_note_with_its_reason(
+    post_copy: ModuleType, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    uv = bin_dir / "uv"  # offline: uv says why on stderr and exits 2
+    uv.write_text("#!/bin/sh\necho 'error: Failed to fetch: no network' >&2\nexit 2\n")
+    uv.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    notes: list[str] = []
+    post_copy.lock(notes)
+    why = "error: Failed to fetch: no network"
+    assert notes == [
+        f"`uv lock` did not complete ({why}): run `uv lock` when online, then commit uv.lock."
+    ]
+    assert not (project / "uv.lock").exists()
 
 
 def test_inside_another_repository_no_nested_repository_is_made(
