@@ -58,7 +58,16 @@ def _use_this_guard() -> None:
     if str(_HOOKS) in sys.path:
         sys.path.remove(str(_HOOKS))
     sys.path.insert(0, str(_HOOKS))
-    package = importlib.import_module("name_guard")
+    # No bytecode: this is copier's temporary clone, deleted after the run, so nothing would read
+    # it again; and template/scripts/name_guard links here, so copier would walk (and exclude)
+    # every .pyc as one more file of the template.
+    writes_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
+    try:
+        package = importlib.import_module("name_guard")
+        importlib.import_module("name_guard.session")  # the adapter's memory, looked up later
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
     package._copier_fingerprint = mine  # type: ignore[attr-defined]  # noqa: SLF001
 
 

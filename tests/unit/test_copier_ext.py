@@ -255,3 +255,26 @@ def test_typing_asks_nothing_and_enter_gives_the_verdict_at_the_prompt(
     assert asked == []  # nothing per keystroke
     assert upstream.project_requests("requests") == ["/simple/requests/"]
     assert upstream.project_requests("acme-free") == ["/simple/acme-free/"]
+
+
+def test_loading_the_guard_writes_no_bytecode_into_the_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # copier loads the adapter from its temporary clone, where template/scripts/name_guard links
+    # to hooks/name_guard: bytecode there would be walked as more template files.
+    import shutil  # noqa: PLC0415
+
+    hooks = tmp_path / "clone" / "hooks"
+    shutil.copytree(ROOT / "hooks", hooks, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in [m for m in sys.modules if m == "name_guard" or m.startswith("name_guard.")]:
+        monkeypatch.delitem(sys.modules, name)  # a first load, as in a fresh copier process
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as users run copier
+    spec = importlib.util.spec_from_file_location("copier_ext_fresh", hooks / "copier_ext.py")
+    assert spec is not None
+    assert spec.loader is not None
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    assert sys.modules["name_guard"].__file__ == str(hooks / "name_guard" / "__init__.py")
+    assert sys.modules["name_guard.session"]  # loaded with the package, not later
+    assert not (hooks / "name_guard" / "__pycache__").exists()
+    assert sys.dont_write_bytecode is False  # the setting is the user's again
