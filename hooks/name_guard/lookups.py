@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .guard import Origin, RepositoryFinding, Status, UpstreamFinding
 from .names import has_version, normalise_name
+from .settings import in_ci
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -546,8 +547,56 @@ def _cli_error(stderr: str, aws: str = "aws", returncode: int = 1) -> AwsError:
     return broken_cli(aws, text, returncode)
 
 
+# Where AWS's credential chain looks before the instance metadata service: the environment (keys,
+# a profile, a web identity, a container's endpoint) and the two shared files.
+_CREDENTIAL_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+)
+NO_CREDENTIALS = (
+    "no AWS credentials configured (no AWS_* credentials in the environment, no AWS config or "
+    "credentials file); sign in first, e.g. `aws configure sso` then `aws sso login`, or set "
+    "NAME_GUARD_AWS=boto3 to use an EC2 instance role"
+)
+
+
+def credentials_in_sight(env: Mapping[str, str], home: Path) -> bool:
+    """Whether the credential chain has anything to find short of the instance metadata service.
+
+    Cheap: no import, no process. When it is false on a laptop, starting boto3 or the aws CLI
+    (about a second either way) can only end in "Unable to locate credentials".
+    """
+    if any(env.get(name) for name in _CREDENTIAL_VARIABLES):
+        return True
+    files = (
+        env.get("AWS_SHARED_CREDENTIALS_FILE") or home / ".aws" / "credentials",
+        env.get("AWS_CONFIG_FILE") or home / ".aws" / "config",
+    )
+    return any(Path(file).is_file() for file in files)
+
+
 def control_plane(settings: Settings) -> ControlPlane | str:
-    """Create the client NAME_GUARD_AWS asks for, or say why there is none."""
+    """Create the client NAME_GUARD_AWS asks for, or say why there is none.
+
+    `auto` outside CI first looks for credentials where they can be seen without AWS's tools:
+    a new laptop is told at once. CI (where a runner's instance role is common) and the explicit
+    modes always ask the whole credential chain.
+    """
+    # os.path's expanduser: pathlib's raises where no home directory can be found.
+    home = Path(os.path.expanduser("~"))  # noqa: PTH111
+    if (
+        settings.aws == "auto"
+        and not in_ci(os.environ)
+        and not credentials_in_sight(os.environ, home)
+    ):
+        return NO_CREDENTIALS
+    return _client(settings)
+
+
+def _client(settings: Settings) -> ControlPlane | str:
     mode = settings.aws
     if mode in {"auto", "boto3"}:
         try:

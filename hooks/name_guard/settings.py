@@ -20,6 +20,11 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in _TRUE
 
 
+def in_ci(env: Mapping[str, str]) -> bool:
+    """Whether this runs in CI (GitHub Actions, or any CI that sets CI=true)."""
+    return env.get("GITHUB_ACTIONS") == "true" or _flag(env.get("CI"))
+
+
 def _timeout(value: str | None) -> float:
     try:
         seconds = float(value) if value else MAX_TIMEOUT

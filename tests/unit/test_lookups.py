@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 import socket
 import time
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,7 @@ from tests.doubles.simple_index import SimpleIndex
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from types import ModuleType
 
 
 CA = CodeArtifact("acme", "123456789012", "eu-west-1", "python")
@@ -267,6 +270,81 @@ def test_boto3_without_credentials_is_unverifiable(monkeypatch: pytest.MonkeyPat
     found = lookups.lookup_repository("acme-new", settings(aws="boto3"))
     assert found.status is Status.UNKNOWN
     assert "no valid AWS credentials" in found.reason
+
+
+# --- Which credentials there are to find ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variables", "files", "expected"),
+    [
+        ({}, [], False),
+        ({"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE"}, [], True),
+        ({"AWS_PROFILE": "integration"}, [], True),
+        ({"AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token"}, [], True),
+        ({"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials"}, [], True),
+        ({}, [".aws/config"], True),
+        ({}, [".aws/credentials"], True),
+        ({"AWS_CONFIG_FILE": "{home}/elsewhere"}, ["elsewhere"], True),
+        (
+            {"AWS_CONFIG_FILE": "{home}/missing", "AWS_SHARED_CREDENTIALS_FILE": "{home}/gone"},
+            [".aws/config"],
+            False,
+        ),
+    ],
+    ids=[
+        "nothing",
+        "keys",
+        "profile",
+        "web-identity",
+        "container",
+        "config",
+        "credentials",
+        "config-elsewhere",
+        "files-moved-away",
+    ],
+)
+def test_credentials_in_sight_follows_the_chain_short_of_instance_metadata(
+    tmp_path: Path, variables: dict[str, str], files: list[str], expected: object
+) -> None:
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("[default]\n")
+    env = {key: value.format(home=tmp_path) for key, value in variables.items()}
+    assert lookups.credentials_in_sight(env, tmp_path) is expected
+
+
+def test_a_laptop_without_credentials_is_told_without_starting_aws_tools(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []
+    real_import = importlib.import_module
+
+    def import_module(name: str) -> ModuleType:
+        started.append(name)
+        return real_import(name)
+
+    def which(name: str) -> str | None:
+        started.append(name)
+        return None
+
+    monkeypatch.setattr(importlib, "import_module", import_module)
+    monkeypatch.setattr(shutil, "which", which)
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "CI", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.aws at all
+    found = lookups.lookup_repository("acme-widgets", settings(aws="auto"))
+    assert found.status is Status.UNKNOWN
+    assert found.reason == lookups.NO_CREDENTIALS
+    assert "aws sso login" in found.reason
+    assert started == []  # neither boto3 nor the aws CLI was started
+
+    # In CI a runner's instance role is common: the whole chain is asked there.
+    monkeypatch.setenv("CI", "true")
+    lookups.clear_cache()
+    found = lookups.lookup_repository("acme-widgets", settings(aws="auto"))
+    assert "boto3" in started or "aws" in started
+    assert found.reason != lookups.NO_CREDENTIALS
 
 
 # --- CodeArtifact through the fake `aws` CLI ----------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scripts.name_guard import settings as guard_settings
 from scripts.release.errors import ExitCode, ReleaseError
 from scripts.release.index import (
     Credentials,
@@ -154,8 +155,7 @@ def check_names(name: str, version: str) -> None:
 
 def in_ci(environ: Mapping[str, str] | None = None) -> bool:
     """Whether this runs in CI (GitHub Actions, or any CI that sets CI=true)."""
-    env = os.environ if environ is None else environ
-    return env.get("GITHUB_ACTIONS") == "true" or env.get("CI", "").lower() in {"1", "true"}
+    return guard_settings.in_ci(os.environ if environ is None else environ)
 
 
 def retry_wait(environ: Mapping[str, str] | None = None) -> float:
