@@ -171,3 +171,20 @@ def test_an_unwritable_state_directory_is_a_note_not_a_failure(tmp_path: Path) -
     env = {"XDG_STATE_HOME": str(blocker.parent / "corrupt")}
     assert expiry.recorded(env, SERVICE, "ca-secret") is None
     assert expiry.record(env, SERVICE, "ca-secret", None) == ""  # rewritten whole
+
+
+def test_make_login_on_a_laptop_without_credentials_says_sign_in() -> None:
+    from scripts.name_guard import lookups  # noqa: PLC0415
+    from scripts.release import codeartifact, settings  # noqa: PLC0415
+
+    where = settings.load(
+        {
+            "CODEARTIFACT_DOMAIN": "acme",
+            "CODEARTIFACT_DOMAIN_OWNER": "123456789012",
+            "CODEARTIFACT_REGION": "eu-west-1",
+            "CODEARTIFACT_REPOSITORY": "python",
+        }
+    )
+    error = codeartifact.explain_failure(lookups.NO_CREDENTIALS, where)
+    assert error.code == ExitCode.CREDENTIALS == 10
+    assert "aws sso login" in error.message
