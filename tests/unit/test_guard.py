@@ -302,7 +302,7 @@ def test_the_version_order_is_packagings(versions: list[str]) -> None:
 class SlowLookups(DictLookups):
     """DictLookups where every lookup takes `delay` seconds, as over a slow network."""
 
-    delay: float = 0.4
+    delay: float = 1.0  # well above a loaded machine's thread start-up, so one round is clear
 
     def upstream(self, name: str) -> UpstreamFinding:
         time.sleep(self.delay)
@@ -320,7 +320,7 @@ def test_a_taken_name_and_its_suggestions_take_one_lookup_round() -> None:
     elapsed = time.monotonic() - started
     assert verdict.suggestions
     assert len(source.asked) > 2  # the name and its alternatives...
-    # ...asked concurrently: two sequential rounds would take 2 x 0.4 s at least.
+    # ...asked concurrently: two sequential rounds would take 2 x 1 s at least.
     assert elapsed < 2 * source.delay, elapsed
 
 

@@ -78,7 +78,7 @@ def test_a_slow_index_times_out_within_the_bound() -> None:
         started = time.monotonic()
         found = api.check_name("requests", settings(index.url, timeout=0.5, aws="none"))
         elapsed = time.monotonic() - started
-    assert elapsed < 1.5
+    assert elapsed < 0.5 + 2.0  # the timeout, plus slack for a loaded machine; far below 5 s
     assert found.ok  # unverifiable: a warning, not a refusal
     assert "no answer within 0.5 s" in found.warnings[0]
 
@@ -469,7 +469,7 @@ def test_a_faulty_public_index_leaves_the_name_unchecked_within_the_timeout(
         elapsed = time.monotonic() - started
     assert found.status is Status.UNKNOWN
     assert words in found.reason
-    assert elapsed < 1.0 + 1.0  # one timeout, plus slack for a loaded machine
+    assert elapsed < 1.0 + 2.0  # one timeout, plus slack for a loaded machine
 
 
 def test_an_aws_shim_is_one_line_naming_the_tool_and_the_fix(
