@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from tests.doubles import install_cli
 from tests.doubles.state import StateFile, locked
 from tests.doubles.state import read as read_state
 from tests.doubles.state import write as write_state
@@ -146,9 +147,6 @@ class FakeCodeArtifact(StateFile):
 
     def install(self, bin_dir: Path) -> Path:
         """Write an executable `aws` into `bin_dir` that serves this state; return its path."""
-        # Imported here: the executable imports this module on its own, without the tests package.
-        from tests.doubles import install_cli  # noqa: PLC0415
-
         return install_cli(bin_dir, "aws", "codeartifact")
 
     @staticmethod

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.doubles import install_cli
 from tests.doubles.state import StateFile, locked
 from tests.doubles.state import read as read_state
 from tests.doubles.state import write as write_state
@@ -91,9 +92,6 @@ class FakeGitHub(StateFile):
 
     def install(self, bin_dir: Path) -> Path:
         """Write an executable `gh` into `bin_dir` that serves this state; return its path."""
-        # Imported here: the executable imports this module on its own, without the tests package.
-        from tests.doubles import install_cli  # noqa: PLC0415
-
         return install_cli(bin_dir, "gh", "gh")
 
     def env(self) -> dict[str, str]:
