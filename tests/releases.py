@@ -7,20 +7,15 @@ maintainer's may have more), so every test that updates between releases tags a 
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
+
+from tests.machine import git
 
 ROOT = Path(__file__).resolve().parent.parent
 # Template release 0.1.0: the last commit before the template had tags.
 FIRST_RELEASE = "c65932f"
 # What of the working tree is not the template: build output, caches, environments.
 NOT_TEMPLATE = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
-
-
-def git(*args: str, cwd: Path) -> str:
-    """Run git; its output."""
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 def release_history(destination: Path, current: str) -> Path:

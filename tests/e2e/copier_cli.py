@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tests.machine import run
+
+if TYPE_CHECKING:
+    import subprocess
 
 COPIER = str(Path(sys.executable).parent / "copier")
 
@@ -13,13 +18,4 @@ def copier(
     *args: str, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `copier ARGS...` with no terminal attached, so it can never wait for an answer."""
-    return subprocess.run(
-        [COPIER, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-        timeout=timeout,
-        env=env,
-    )
+    return run([COPIER, *args], cwd=cwd, env=env, timeout=timeout)

@@ -7,9 +7,9 @@ Real copier, git, uv and make throughout; `gh` is the double in tests/doubles/gh
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,7 +17,11 @@ from tests.answer_sets import ANSWER_SETS, FULL_SETS
 from tests.doubles.gh import FakeGitHub
 from tests.e2e.copier_cli import copier
 from tests.e2e.test_copy import data_args
+from tests.machine import run
 from tests.releases import release_history
+
+if TYPE_CHECKING:
+    import subprocess
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +30,7 @@ TIMINGS: list[tuple[str, float]] = []  # printed with -s: the update timings use
 
 
 def sh(*args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, check=False, env=env, timeout=900
-    )
+    done = run(args, cwd=cwd, env=env, timeout=900)
     assert done.returncode == 0, f"{' '.join(args)}\n{done.stdout}\n{done.stderr}"
     return done.stdout
 
@@ -37,15 +39,7 @@ def make(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     started = time.monotonic()
-    done = subprocess.run(
-        ["make", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=900,
-    )
+    done = run(["make", *args], cwd=cwd, env=env, timeout=900)
     TIMINGS.append((f"make {' '.join(args)}", time.monotonic() - started))
     return done
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 
-from tests.releases import ROOT, git, release_history
+from tests.machine import git, run
+from tests.releases import ROOT, release_history
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -51,25 +51,17 @@ def test_the_minimum_copier_copies_and_updates_the_template(tmp_path: Path) -> N
     ]
     project = tmp_path / "acme-widgets"
 
-    def run(*args: str, cwd: Path) -> str:
-        done = subprocess.run(
-            [*copier, *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            timeout=600,
-        )
+    def run_copier(*args: str, cwd: Path) -> str:
+        done = run([*copier, *args], cwd=cwd, timeout=600)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Traceback" not in done.stderr
         return done.stdout + done.stderr
 
     # uvx may say what it installed first (a cold cache): copier's own line is `copier X.Y.Z`.
-    version = re.search(r"^copier (\S+)$", run("--version", cwd=tmp_path), re.MULTILINE)
+    version = re.search(r"^copier (\S+)$", run_copier("--version", cwd=tmp_path), re.MULTILINE)
     assert version is not None
     assert version.group(1) == min_copier_version()
-    run(
+    run_copier(
         "copy",
         "--trust",
         "--defaults",
@@ -83,7 +75,7 @@ def test_the_minimum_copier_copies_and_updates_the_template(tmp_path: Path) -> N
     readme.write_text(readme.read_text(encoding="utf-8") + "\nOur own notes.\n", encoding="utf-8")
     git("commit", "--quiet", "--all", "--message", "Add notes", cwd=project)
 
-    run("update", "--trust", "--defaults", "--vcs-ref=v99.0.0", cwd=project)
+    run_copier("update", "--trust", "--defaults", "--vcs-ref=v99.0.0", cwd=project)
 
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert answers["_commit"] == "v99.0.0"
@@ -91,7 +83,9 @@ def test_the_minimum_copier_copies_and_updates_the_template(tmp_path: Path) -> N
     assert not list(project.rglob("*.rej"))
     # Every file the team did not touch is what the same copier renders from scratch now.
     fresh = tmp_path / "fresh" / "acme-widgets"
-    run("copy", "--trust", "--defaults", "--skip-tasks", str(template), str(fresh), cwd=tmp_path)
+    run_copier(
+        "copy", "--trust", "--defaults", "--skip-tasks", str(template), str(fresh), cwd=tmp_path
+    )
     assert tracked(project) - {"uv.lock"} == tracked(fresh)
     for path in sorted(tracked(fresh) - {"README.md", ".copier-answers.yml"}):
         assert (project / path).read_bytes() == (fresh / path).read_bytes(), path

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.e2e.copier_cli import copier as run_copier
+from tests.machine import run
 
 if TYPE_CHECKING:
     from tests.doubles.codeartifact import FakeCodeArtifact
@@ -165,13 +166,9 @@ def test_copier_update_of_the_owning_project_is_never_refused(
     subprocess.run([*git, "commit", "-qm", "generated"], check=True)
     fake_aws.add_package("acme-widgets", ["0.1.0"])  # the project published its first version
     calls_before = len(fake_aws.calls)
-    update = subprocess.run(
+    update = run(
         [str(BIN / "copier"), "update", "--trust", "--skip-tasks", "--defaults"],
         cwd=dst,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
         timeout=120,
     )
     assert update.returncode == 0, update.stderr

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import secrets
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -27,8 +26,10 @@ from tests.doubles.faulty_index import FaultyIndex
 from tests.doubles.pypiserver import PypiServer, RefusingIndex, free_port
 from tests.doubles.simple_index import SimpleIndex
 from tests.e2e.copier_cli import copier
+from tests.machine import run
 
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Iterator
 
 pytestmark = pytest.mark.e2e
@@ -63,30 +64,13 @@ class Project:
                 full.pop(key, None)
             else:
                 full[key] = value
-        result = subprocess.run(
-            ["make", *targets],
-            cwd=self.path,
-            env=full,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-        )
+        result = run(["make", *targets], cwd=self.path, env=full, timeout=timeout)
         self.outputs.append(result.stdout + result.stderr)
         return result
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run a command with the project's environment, output recorded."""
-        result = subprocess.run(
-            list(args),
-            cwd=self.path,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
+        result = run(args, cwd=self.path, env=self.env, timeout=300)
         self.outputs.append(result.stdout + result.stderr)
         return result
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,13 +12,9 @@ if TYPE_CHECKING:
 
     from tests.doubles.codeartifact import FakeCodeArtifact
 from tests.e2e.copier_cli import copier
+from tests.machine import git
 
 pytestmark = pytest.mark.e2e
-
-
-def git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 @pytest.fixture

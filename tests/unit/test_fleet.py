@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from typing import TYPE_CHECKING
 
@@ -16,9 +15,11 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.doubles.gh import pull_request, repository, tag
+from tests.machine import run
 from tools.fleet import is_from_template, release_version, releases_behind
 
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
 
     from tests.doubles.gh import FakeGitHub
@@ -34,15 +35,7 @@ def answers(src_path: str, commit: str) -> str:
 
 def fleet(*args: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PATH": path if path is not None else os.environ["PATH"]}
-    return subprocess.run(
-        [sys.executable, "-m", "tools.fleet", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=60,
-    )
+    return run([sys.executable, "-m", "tools.fleet", *args], cwd=ROOT, env=env)
 
 
 @pytest.fixture
@@ -128,15 +121,7 @@ def test_the_documented_make_commands(org: FakeGitHub) -> None:
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": sys.prefix, "UV_NO_SYNC": "1"}
 
     def make(*args: str) -> str:
-        done = subprocess.run(
-            ["make", "--silent", "fleet", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-            timeout=60,
-        )
+        done = run(["make", "--silent", "fleet", *args], cwd=ROOT, env=env)
         assert done.returncode == 0, done.stderr
         return done.stdout
 

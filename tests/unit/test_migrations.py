@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.machine import git
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -38,11 +39,6 @@ def migrations() -> ModuleType:
 @pytest.fixture(scope="module")
 def summary() -> ModuleType:
     return load(ROOT / "template" / "scripts" / "template_update" / "summary.py")
-
-
-def git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 @pytest.mark.parametrize(

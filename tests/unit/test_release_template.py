@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.machine import git, run
 from tools.release_template import Changelog, main, parse_version
 
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
 
 TODAY = dt.datetime.now(dt.timezone.utc).date().isoformat()
@@ -33,11 +34,6 @@ CHANGELOG = """# Changelog
 
 - The template.
 """
-
-
-def git(*args: str, cwd: Path) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 @pytest.fixture
@@ -154,15 +150,7 @@ def test_the_documented_command_releases_the_template(tmp_path: Path) -> None:
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": sys.prefix, "UV_NO_SYNC": "1"}
 
     def release() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["make", "release-template", "VERSION=0.2.0"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-            timeout=60,
-        )
+        return run(["make", "release-template", "VERSION=0.2.0"], cwd=root, env=env)
 
     done = release()
     assert done.returncode == 0, done.stdout + done.stderr
