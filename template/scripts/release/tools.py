@@ -21,6 +21,13 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
+def executable(name: str) -> str | None:
+    """The program to start for `name`, or None when it is not installed."""
+    # Under `uv run`, $UV is the uv that started us: right even where PATH has only a shim.
+    found = os.environ.get("UV") if name == "uv" else None
+    return found or shutil.which(name)
+
+
 def run(
     args: Sequence[str],
     *,
@@ -29,14 +36,12 @@ def run(
     timeout: float = 600,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command with its output captured; a missing executable is a clear error."""
-    # Under `uv run`, $UV is the uv that started us: right even where PATH has only a shim.
-    executable = os.environ.get("UV") if args[0] == "uv" else None
-    executable = executable or shutil.which(args[0])
-    if executable is None:
+    program = executable(args[0])
+    if program is None:
         msg = f"`{args[0]}` is not on PATH: install it, then run the command again."
         raise ReleaseError(ExitCode.TOOL, msg)
     return subprocess.run(  # noqa: S603 - arguments are built by this package, never a shell
-        [executable, *args[1:]],
+        [program, *args[1:]],
         input=stdin,
         capture_output=True,
         text=True,

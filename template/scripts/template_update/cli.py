@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scripts.release.tools import output, say
 from scripts.template_update import project
 from scripts.template_update.errors import ExitCode, UpdateError
-from scripts.template_update.project import answer, git, say
+from scripts.template_update.project import answer, git
 from scripts.template_update.summary import (
     BRANCH,
     LABEL,
@@ -151,6 +152,6 @@ def _gh(*args: str) -> str:
                 " Allow GitHub Actions to create pull requests: Settings, Actions, General, "
                 "Workflow permissions (docs/updating.md)."
             )
-        msg = f"`gh {' '.join(args[:2])}` failed: {project.output(process)}{hint}"
+        msg = f"`gh {' '.join(args[:2])}` failed: {output(process)}{hint}"
         raise UpdateError(ExitCode.FAILED, msg)
     return process.stdout

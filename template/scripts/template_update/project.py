@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scripts.release.tools import executable, output, say
 from scripts.template_update.errors import ExitCode, UpdateError
 from scripts.template_update.summary import (
     CONFLICT_MARKER,
@@ -28,23 +27,15 @@ ANSWERS = Path(".copier-answers.yml")
 _ACTION = re.compile(r"^template migration: ACTION NEEDED: (.+)$", re.MULTILINE)
 
 
-def say(message: str) -> None:
-    """Progress for the user, on stderr."""
-    sys.stderr.write(f"{message}\n")
-    sys.stderr.flush()
-
-
 def run(args: Sequence[str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
     """Run a command with its output captured; a missing executable is a clear error."""
-    # Under `uv run`, $UV is the uv that started us: right even where PATH has only a shim.
-    executable = os.environ.get("UV") if args[0] == "uv" else None
-    executable = executable or shutil.which(args[0])
-    if executable is None:
+    program = executable(args[0])
+    if program is None:
         msg = f"`{args[0]}` is not on PATH: install it, then run the command again."
         raise UpdateError(ExitCode.REFUSED, msg)
     try:
         return subprocess.run(  # noqa: S603 - arguments are built by this package, never a shell
-            [executable, *args[1:]],
+            [program, *args[1:]],
             capture_output=True,
             text=True,
             check=False,
@@ -54,11 +45,6 @@ def run(args: Sequence[str], timeout: float = 900) -> subprocess.CompletedProces
     except subprocess.TimeoutExpired as error:
         msg = f"`{' '.join(args[:2])}` did not finish in {timeout:.0f} s; run it again."
         raise UpdateError(ExitCode.FAILED, msg) from error
-
-
-def output(process: subprocess.CompletedProcess[str]) -> str:
-    """Everything a command said, stdout then stderr."""
-    return "\n".join(part.strip() for part in (process.stdout, process.stderr) if part.strip())
 
 
 def git(*args: str) -> str:
