@@ -26,7 +26,6 @@ from tests.machine import path_with_interpreters
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
 COPIER = str(Path(sys.executable).parent / "copier")
 
 
@@ -40,10 +39,10 @@ def _run(args: Sequence[str], cwd: Path | None = None) -> None:
     subprocess.run(args, cwd=cwd, check=True, capture_output=True, stdin=subprocess.DEVNULL)
 
 
-def _copy(dst: Path, *extra: str) -> None:
+def _copy(source: Path, dst: Path, *extra: str) -> None:
     # HEAD: the template as checked out, not its newest release tag.
     args = ["copy", "--trust", "--defaults", "--quiet", "--vcs-ref", "HEAD", *extra]
-    _run([COPIER, *args, str(ROOT), str(dst)])
+    _run([COPIER, *args, str(source), str(dst)])
 
 
 def median(samples: list[float]) -> str:
@@ -56,13 +55,15 @@ def measure(rounds: int) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        _copy(work / "warm-up", "--skip-tasks")  # fills the bytecode caches, as any earlier run
+        # The working tree, committed and packed in a scratch repository, like the peers' clones.
+        source = peers.this_template_clone(work / "source")
+        _copy(source, work / "warm-up", "--skip-tasks")  # fills the bytecode caches, as any run
         generation = [
-            _timed(partial(_copy, work / f"gen{i}", "--skip-tasks")) for i in range(rounds)
+            _timed(partial(_copy, source, work / f"gen{i}", "--skip-tasks")) for i in range(rounds)
         ]
         rows.append(("copier copy --defaults (render only)", median(generation), "≤ 1.0 s"))
 
-        with_tasks = [_timed(lambda: _copy(work / "full"))]
+        with_tasks = [_timed(lambda: _copy(source, work / "full"))]
         rows.append(("copier copy --defaults (+ uv lock, git)", median(with_tasks), "-"))
 
         project = work / "full"
