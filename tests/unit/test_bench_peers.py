@@ -53,14 +53,15 @@ def test_the_table_sets_each_measure_against_each_peer_with_its_goal() -> None:
     ours.sample("first green", 3.0)
     cookie.sample("first green", 6.0)
     lines = table(ours, [uv_peer, cookie])
-    assert lines[0] == "| measure | this template | peer | ratio | goal |"
+    assert lines[0] == "| measure | this template | peer | ratio | fastest runs' ratio | goal |"
     render = [line for line in lines if line.startswith("| render")]
-    assert render[0].endswith("| 1.00 s | copier-uv 2.00 s | 0.50 | ≤ 1.0 |")
-    assert render[1].endswith("| 1.00 s | cookie 4.00 s | 0.25 | ≤ 1.2 |")
+    # Medians 1.0 against 2.0 and 4.0; fastest runs 0.5 against 1.5 and 3.5.
+    assert render[0].endswith("| 1.00 s | copier-uv 2.00 s | 0.50 | 0.33 | ≤ 1.0 |")
+    assert render[1].endswith("| 1.00 s | cookie 4.00 s | 0.25 | 0.14 | ≤ 1.2 |")
     (green,) = [line for line in lines if line.startswith("| first green")]
-    assert green.endswith("| 3.00 s | cookie 6.00 s | 0.50 | ≤ 0.7 |")
+    assert green.endswith("| 3.00 s | cookie 6.00 s | 0.50 | 0.50 | ≤ 0.7 |")
     (warm,) = [line for line in lines if line.startswith("| warm")]
-    assert warm.endswith("| - | - | - | - |")  # measured for nobody: shown, not invented
+    assert warm.endswith("| - | - | - | - | - |")  # measured for nobody: shown, not invented
 
 
 def test_a_peer_is_optional(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
