@@ -55,9 +55,10 @@ def measure(rounds: int) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        # The working tree, committed and packed in a scratch repository, like the peers' clones.
+        # The working tree, committed and packed in a scratch repository, as the side-by-side
+        # table times it.
         source = peers.this_template_clone(work / "source")
-        _copy(source, work / "warm-up", "--skip-tasks")  # fills the bytecode caches, as any run
+        _copy(source, work / "warm-up", "--skip-tasks")  # fills the bytecode caches, as users have
         generation = [
             _timed(partial(_copy, source, work / f"gen{i}", "--skip-tasks")) for i in range(rounds)
         ]

@@ -130,7 +130,7 @@ def git_clone(source: Path, destination: Path) -> Path:
 
 
 def this_template_clone(destination: Path) -> Path:
-    """Commit and tag the working tree, uncommitted changes included, in a scratch repo."""
+    """Commit, tag and pack the working tree, uncommitted changes included, in a scratch repo."""
     ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
     shutil.copytree(ROOT, destination, ignore=ignore, symlinks=True)
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "bench"], ["tag", "99.0.0"]):
