@@ -1,7 +1,10 @@
 """Copier adapter: the name guard's Jinja filters and globals, and how copier shows its verdicts.
 
-The guard itself is hooks/name_guard (pure rules, verdicts, one I/O module). This file only
-decides *when* to run which part, from the few things copier lets a validator see.
+The guard itself lives in the tools package, codeartifact-python-tools/ in this repository (pure
+rules, verdicts, one I/O module per outside system); copier's clone of the template has its
+source, and this file imports it from there: one copy of the guard, in the template and in every
+project's tools. This file only decides *when* to run which part, from the few things copier
+lets a validator see.
 """
 
 # ruff: noqa: INP001 - copier loads this file by path; hooks/ is a directory, not a package
@@ -26,46 +29,49 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 
-# copier-template-extensions executes this one file on its own (as a module of its package), so
-# the guard package beside it is importable only with this directory on sys.path.
 _HOOKS = Path(__file__).resolve().parent
+# The tools' source in this template clone: copier-template-extensions executes this one file on
+# its own, so the package is importable only with its src/ folder on sys.path.
+_TOOLS_SRC = _HOOKS.parent / "codeartifact-python-tools" / "src"
+_PACKAGE = "codeartifact_python_tools"
 
 
 def _fingerprint(package: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
 def _use_this_guard() -> None:
     # `copier update` loads the old and the new template in one process, each from its own
-    # temporary clone (deleted when its render is done). A `name_guard` with other code (the old
-    # version) is dropped so each version runs its own; one with the same code is kept, and with
-    # it what this run learnt (the name the updated project owns: see _owned).
-    mine = _fingerprint(_HOOKS / "name_guard")
-    loaded = sys.modules.get("name_guard")
+    # temporary clone (deleted when its render is done). A tools package with other code (the
+    # old version) is dropped so each version runs its own; one with the same code is kept, and
+    # with it what this run learnt (the name the updated project owns: see _owned).
+    mine = _fingerprint(_TOOLS_SRC / _PACKAGE)
+    loaded = sys.modules.get(_PACKAGE)
     if loaded is not None:
-        where = Path(loaded.__file__ or "").resolve().parent
         theirs = getattr(loaded, "_copier_fingerprint", None)
+        where = Path(loaded.__file__ or "").resolve().parent
         if theirs is None and where.is_dir():
             theirs = _fingerprint(where)
         if theirs == mine:
             loaded._copier_fingerprint = mine  # type: ignore[attr-defined]  # noqa: SLF001
             return
-        for module in [m for m in sys.modules if m == "name_guard" or m.startswith("name_guard.")]:
+        for module in [m for m in sys.modules if m == _PACKAGE or m.startswith(f"{_PACKAGE}.")]:
             del sys.modules[module]
-    if str(_HOOKS) in sys.path:
-        sys.path.remove(str(_HOOKS))
-    sys.path.insert(0, str(_HOOKS))
+    if str(_TOOLS_SRC) in sys.path:
+        sys.path.remove(str(_TOOLS_SRC))
+    sys.path.insert(0, str(_TOOLS_SRC))
     # No bytecode: this is copier's temporary clone, deleted after the run, so nothing would read
-    # it again; and template/scripts/name_guard links here, so copier would walk (and exclude)
-    # every .pyc as one more file of the template.
+    # it again.
     writes_bytecode = sys.dont_write_bytecode
     sys.dont_write_bytecode = True
     try:
-        package = importlib.import_module("name_guard")
-        importlib.import_module("name_guard.session")  # the adapter's memory, looked up later
+        package = importlib.import_module(_PACKAGE)
+        # The adapter's memory, looked up later: loaded now, from this clone.
+        importlib.import_module(f"{_PACKAGE}.guard.session")
+        importlib.import_module(f"{_PACKAGE}.guard.api")
     finally:
         sys.dont_write_bytecode = writes_bytecode
     package._copier_fingerprint = mine  # type: ignore[attr-defined]  # noqa: SLF001
@@ -88,15 +94,15 @@ def _load_answer_rules() -> ModuleType:
 
 answer_rules = _load_answer_rules()
 
-from name_guard import api, names  # noqa: E402 - needs the sys.path entry above
-from name_guard.guard import syntax_verdict  # noqa: E402
-from name_guard.settings import Settings  # noqa: E402
+from codeartifact_python_tools.guard import api, names  # noqa: E402 - needs the sys.path entry above
+from codeartifact_python_tools.guard.settings import Settings  # noqa: E402
+from codeartifact_python_tools.guard.verdicts import syntax_verdict  # noqa: E402
 
 if TYPE_CHECKING:
     from types import ModuleType, TracebackType
 
+    from codeartifact_python_tools.guard.session import Session
     from jinja2.runtime import Context
-    from name_guard.session import Session
 
 _ANSWERS = (
     "codeartifact_domain",
@@ -194,7 +200,7 @@ def _where(ctx: Context, var: str) -> tuple[str, Any]:
 def _session() -> Session:
     # Looked up at each call: after a version switch (see the top) the current module is not the
     # one an earlier excepthook or atexit handler was defined with.
-    from name_guard.session import SESSION  # noqa: PLC0415 - see above
+    from codeartifact_python_tools.guard.session import SESSION  # noqa: PLC0415 - see above
 
     return SESSION
 

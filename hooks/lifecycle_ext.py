@@ -1,17 +1,24 @@
-"""Copier adapter: tell a first copy from a recopy, for the one-time set-up and the next steps.
+"""Copier adapter: facts about the destination and the template itself, for copier.yml.
 
-`copier recopy` (and a copy over an existing project) runs as a `copy`, and every answers-file
-value (`_src_path`, `_commit`) is in the context of a first copy too, as template metadata. What
-does differ is the destination: only an existing project already has an answers file. copier.yml
-asks `is_first_copy` once, in the computed answer `first_copy`: answers are settled before copier
-writes anything, so the task's `when` and `_message_after_copy` (rendered after the set-up
-committed the project) agree, and no file render pays for the question.
+`is_first_copy` tells a first copy from a recopy. `copier recopy` (and a copy over an existing
+project) runs as a `copy`, and every answers-file value (`_src_path`, `_commit`) is in the context
+of a first copy too, as template metadata. What does differ is the destination: only an existing
+project already has an answers file. copier.yml asks `is_first_copy` once, in the computed answer
+`first_copy`: answers are settled before copier writes anything, so the task's `when` and
+`_message_after_copy` (rendered after the set-up committed the project) agree, and no file
+render pays for the question.
+
+`tools_package` reads the name and version of the tools package this template clone carries,
+and `tools_index_default` / `tools_index_problem` are the `tools_index` question's default and
+rule: where a project's `make` gets those tools.
 """
 
 # ruff: noqa: INP001 - copier loads this file by path; hooks/ is a directory, not a package
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +28,15 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 ANSWERS_FILE = ".copier-answers.yml"
+TOOLS_FOLDER = "codeartifact-python-tools"
+# This template clone's root: hooks/ sits at the top of it.
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+TOOLS_INDEX_RULE = (
+    "tools_index: `default` (the installer's default index, or a mirror your uv or pip "
+    "configuration names), `codeartifact` (this project's CodeArtifact repository), an http(s) "
+    "simple-index URL without credentials, or the absolute path of a template checkout's "
+    f"{TOOLS_FOLDER} folder, e.g. default"
+)
 
 
 def is_first_copy(destination: object, answers_file: object = "") -> bool:
@@ -28,10 +44,76 @@ def is_first_copy(destination: object, answers_file: object = "") -> bool:
     return not (Path(str(destination)) / (str(answers_file) or ANSWERS_FILE)).is_file()
 
 
+def project_field(pyproject: str, key: str) -> str:
+    """Return a string value of pyproject.toml's [project] table: name, version ("" if absent)."""
+    table = re.search(r"^\[project\]\s*$(.*?)(?=^\[|\Z)", pyproject, re.MULTILINE | re.DOTALL)
+    found = re.search(rf'^{key}\s*=\s*"([^"]*)"', table.group(1), re.MULTILINE) if table else None
+    return found.group(1) if found else ""
+
+
+def tools_package(field: str) -> str:
+    """Return the `name` or `version` of the tools package in this template clone."""
+    pyproject = (TEMPLATE_ROOT / TOOLS_FOLDER / "pyproject.toml").read_text(encoding="utf-8")
+    return project_field(pyproject, field)
+
+
+def tools_index_default(source: object) -> str:
+    """`default`; for a template copied from a local checkout, that checkout's tools folder.
+
+    A project rendered from a checkout runs the tools built from it, so it works before the
+    release it names is on any index (the README's first command).
+    """
+    folder = Path(str(source)).expanduser() / TOOLS_FOLDER
+    try:
+        found = (folder / "pyproject.toml").is_file()
+    except OSError:  # a URL such as gh:owner/name is no path at all
+        found = False
+    return str(folder.resolve()) if found else "default"
+
+
+def tools_index_problem(value: str) -> str:  # noqa: PLR0911 - one message per rule
+    """Why `value` cannot be the tools' source, or "" when it can."""
+    if value in {"default", "codeartifact"}:
+        return ""
+    if not value or re.search(r"[\s\"'\\]", value):
+        return TOOLS_INDEX_RULE
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme in {"http", "https"} and parts.hostname:
+        if parts.username or parts.password:
+            return (
+                "tools_index: no credentials in the URL, it is written into tools.py and "
+                "committed: give the URL alone, and the credentials in UV_INDEX_TOOLS_USERNAME "
+                "and UV_INDEX_TOOLS_PASSWORD"
+            )
+        return ""
+    path = Path(value)
+    if not path.is_absolute():
+        return TOOLS_INDEX_RULE
+    if not (path / "pyproject.toml").is_file():
+        return (
+            f"tools_index: {value} has no pyproject.toml: give a template checkout's "
+            f"{TOOLS_FOLDER} folder"
+        )
+    return ""
+
+
+def tools_from(value: str) -> str:
+    """Which kind of source `tools_index` names: default, codeartifact, url or path."""
+    if value in {"default", "codeartifact"}:
+        return value
+    return "url" if urllib.parse.urlsplit(value).scheme in {"http", "https"} else "path"
+
+
 class LifecycleExtension(Extension):
-    """The `is_first_copy(dst_path, answers_file)` global, for copier.yml's `first_copy`."""
+    """The globals copier.yml's computed answers and the tools_index question use."""
 
     def __init__(self, environment: Environment) -> None:
-        """Register the global."""
+        """Register the globals."""
         super().__init__(environment)
-        environment.globals["is_first_copy"] = is_first_copy
+        environment.globals.update(
+            is_first_copy=is_first_copy,
+            tools_package=tools_package,
+            tools_index_default=tools_index_default,
+            tools_index_problem=tools_index_problem,
+            tools_from=tools_from,
+        )

@@ -11,7 +11,8 @@ only a person can do is printed as exact instructions instead.
 - `version OLD`: keep the team's project version through a release that moves pyproject.toml's
   version line (OLD is the line's value in the old template).
 - `say TEXT`: print what a person must do, once, on the update that crosses that version.
-- `relock`: after the merge, bring uv.lock in line with the merged pyproject.toml.
+- `relock`: after the merge, bring uv.lock in line with the merged pyproject.toml, and
+  tools.py.lock with the tools version the new template names.
 """
 
 # ruff: noqa: INP001 - copier runs this file by path; hooks/ is a directory, not a package
@@ -176,12 +177,26 @@ def version_after(template_version: str, root: Path) -> str:
 
 
 def relock(root: Path) -> str:
-    """Run `uv lock` so uv.lock matches the merged pyproject.toml; a note instead of failing."""
-    if not (root / "pyproject.toml").is_file():
-        return ""
-    if has_conflict_markers((root / "pyproject.toml").read_text(encoding="utf-8")):
-        return "pyproject.toml has conflict markers: resolve them, then run `uv lock`"
-    return project_steps.lock(root)
+    """Lock uv.lock to the merged pyproject.toml, and tools.py.lock to the new tools' version.
+
+    A note instead of failing, for each lock that could not be written.
+    """
+    notes = []
+    pyproject, tools = root / "pyproject.toml", root / project_steps.TOOLS_SCRIPT
+    if pyproject.is_file():
+        if has_conflict_markers(pyproject.read_text(encoding="utf-8")):
+            notes.append("pyproject.toml has conflict markers: resolve them, then run `uv lock`")
+        else:
+            notes.append(project_steps.lock(root))
+    if tools.is_file():
+        if has_conflict_markers(tools.read_text(encoding="utf-8")):
+            notes.append(
+                f"{tools.name} has conflict markers: resolve them, then run "
+                f"`uv lock --script {tools.name}`"
+            )
+        else:
+            notes.append(project_steps.lock_tools(root))
+    return "\n".join(note for note in notes if note)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -195,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tell.add_argument("text")
     keep = steps.add_parser("version", help="keep the team's version through a moved line")
     keep.add_argument("template_version", help="the version line's value in the old template")
-    steps.add_parser("relock", help="re-lock uv.lock after the merge")
+    steps.add_parser("relock", help="re-lock uv.lock and tools.py.lock after the merge")
     args = parser.parse_args(argv)
     root = Path.cwd()
     # Copier runs two-stage migrations in both stages and says which in STAGE.

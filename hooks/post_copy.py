@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
 
 def lock(notes: list[str]) -> None:
-    """Write uv.lock, so the first commit pins every tool the project uses."""
-    note = project_steps.lock(Path.cwd())
-    if note:
-        notes.append(note)
+    """Write uv.lock and tools.py.lock, so the first commit pins every tool the project uses."""
+    for step in (project_steps.lock, project_steps.lock_tools):
+        note = step(Path.cwd())
+        if note:
+            notes.append(note)
 
 
 def _inside_work_tree() -> bool:

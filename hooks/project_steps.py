@@ -1,4 +1,4 @@
-"""What copier's post-copy task and the update migrations share: quiet commands and `uv lock`.
+"""What copier's post-copy task and the update migrations share: quiet commands and the locks.
 
 Both run as scripts in the project (copier.yml), so this module sits beside them and is found on
 `sys.path[0]`. Nothing here raises for a tool that is missing, slow or failing: each step turns
@@ -58,5 +58,29 @@ def lock(root: Path) -> str:
         return (
             f"`uv lock` did not complete ({last_line(result)}): run `uv lock` when online, then "
             "commit uv.lock."
+        )
+    return ""
+
+
+TOOLS_SCRIPT = "tools.py"
+
+
+def lock_tools(root: Path) -> str:
+    """Lock tools.py's one dependency, the template's tools, with its hashes (tools.py.lock).
+
+    The tools run with `uv run --locked --script tools.py`: the lock is what they install, and
+    the release job installs exactly those files. A note instead of an error, "" when done.
+    """
+    if not (root / TOOLS_SCRIPT).is_file():
+        return ""
+    uv = shutil.which("uv")
+    if uv is None:
+        return f"uv is not on PATH: install uv, then run `uv lock --script {TOOLS_SCRIPT}`."
+    result = run([uv, "lock", "--quiet", "--script", TOOLS_SCRIPT], LOCK_TIMEOUT, cwd=root)
+    if not ok(result):
+        return (
+            f"`uv lock --script {TOOLS_SCRIPT}` did not complete ({last_line(result)}): the "
+            "template's tools (make doctor, make publish, ...) need tools.py.lock. Run it when "
+            "their index can be reached, then commit tools.py.lock; `make check` needs neither."
         )
     return ""

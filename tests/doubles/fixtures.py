@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,11 +17,7 @@ from tests.doubles.simple_index import SimpleIndex
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-HOOKS = Path(__file__).resolve().parents[2] / "hooks"
-# The guard is imported as `name_guard`, as copier's adapter and the generated project do.
-if str(HOOKS) not in sys.path:
-    sys.path.insert(0, str(HOOKS))
+    from pathlib import Path
 
 # What the local "public index" holds in the guard's tests.
 UPSTREAM_PROJECTS = {
@@ -37,7 +32,10 @@ UPSTREAM_PROJECTS = {
 def _fresh_name_guard() -> Iterator[None]:
     """Each test starts with the guard's per-process caches empty."""
     yield
-    for module, attr in (("name_guard.lookups", "CACHE"), ("name_guard.session", "SESSION")):
+    for module, attr in (
+        ("codeartifact_python_tools.bounded", "CACHE"),
+        ("codeartifact_python_tools.guard.session", "SESSION"),
+    ):
         loaded = sys.modules.get(module)
         if loaded is not None:
             getattr(loaded, attr).clear()

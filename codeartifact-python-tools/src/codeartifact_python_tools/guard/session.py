@@ -1,0 +1,36 @@
+"""Memory that outlives one copier worker: owned names, verdicts, warnings shown and waiting.
+
+Copier makes up to three workers per run (update), and each one re-loads the adapter module.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from codeartifact_python_tools.guard.verdicts import Verdict
+
+
+@dataclass
+class Session:
+    """What the copier adapter remembers for the rest of the process."""
+
+    owned: set[str] = field(default_factory=set)  # normalised names of the project being updated
+    verdicts: dict[tuple[object, ...], Verdict] = field(default_factory=dict)
+    shown: set[str] = field(default_factory=set)  # warnings already printed
+    pending: list[str] = field(default_factory=list)  # warnings waiting for a prompt to close
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    flush_at_exit: bool = False  # the copier adapter registered its exit handler
+
+    def clear(self) -> None:
+        """Forget everything (tests)."""
+        with self.lock:
+            self.owned.clear()
+            self.verdicts.clear()
+            self.shown.clear()
+            self.pending.clear()
+
+
+SESSION = Session()

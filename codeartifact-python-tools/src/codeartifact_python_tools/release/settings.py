@@ -1,0 +1,108 @@
+"""The project's CodeArtifact settings, read from the environment the Makefile exports."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import urllib.parse
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from codeartifact_python_tools.release.errors import ExitCode, ReleaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+INDEX_NAME = "codeartifact"  # [[tool.uv.index]] name in pyproject.toml
+USERNAME = "aws"  # CodeArtifact's only user name
+PASSWORD_VARIABLE = "UV_INDEX_CODEARTIFACT_PASSWORD"  # noqa: S105 - a variable name
+USERNAME_VARIABLE = "UV_INDEX_CODEARTIFACT_USERNAME"
+_REQUIRED = (
+    "CODEARTIFACT_DOMAIN",
+    "CODEARTIFACT_DOMAIN_OWNER",
+    "CODEARTIFACT_REGION",
+    "CODEARTIFACT_REPOSITORY",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the project publishes: the Makefile's constants, or a test index given by URL."""
+
+    domain: str
+    owner: str
+    region: str
+    repository: str
+    profile: str
+    index_url: str
+    publish_url: str
+    overridden: bool
+
+    @property
+    def service(self) -> str:
+        """Return the origin uv stores the token for: one token serves the whole domain."""
+        parts = urllib.parse.urlsplit(self.index_url)
+        return f"{parts.scheme}://{parts.netloc}/"
+
+    def project_url(self, name: str) -> str:
+        """Return the simple-API page of one project on the index."""
+        return f"{self.index_url}{normalise(name)}/"
+
+
+def seconds(
+    variable: str,
+    default: float,
+    bounds: tuple[float, float],
+    environ: Mapping[str, str] | None = None,
+) -> float:
+    """A duration from an environment variable: the default if unset or not a number, clamped."""
+    env = os.environ if environ is None else environ
+    try:
+        value = float(env.get(variable, "") or default)
+    except ValueError:
+        value = default
+    if math.isnan(value):
+        value = default
+    low, high = bounds
+    return min(max(value, low), high)
+
+
+def normalise(name: str) -> str:
+    """PEP 503 normalised project name: CodeArtifact and the simple API both use it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def dns_suffix(region: str) -> str:
+    """Return the endpoints' domain in the region's AWS partition (China's differs)."""
+    return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings; CODEARTIFACT_INDEX_URL (and _PUBLISH_URL) point uv at another index."""
+    env = os.environ if environ is None else environ
+    missing = [key for key in _REQUIRED if not env.get(key, "").strip()]
+    if missing:
+        msg = (
+            f"{', '.join(missing)} not set: these come from the Makefile's header. "
+            "Run the make target (e.g. `make publish`), not the script on its own."
+        )
+        raise ReleaseError(ExitCode.CONFIG, msg)
+    domain, owner, region, repository = (env[key].strip() for key in _REQUIRED)
+    host = f"{domain}-{owner}.d.codeartifact.{region}.{dns_suffix(region)}"
+    base = f"https://{host}/pypi/{repository}/"
+    index_url = env.get("CODEARTIFACT_INDEX_URL", "").strip()
+    publish_url = env.get("CODEARTIFACT_PUBLISH_URL", "").strip()
+    if index_url:
+        index_url = index_url.rstrip("/") + "/"
+        publish_url = publish_url or re.sub(r"simple/$", "", index_url)
+    return Settings(
+        domain=domain,
+        owner=owner,
+        region=region,
+        repository=repository,
+        profile=env.get("CODEARTIFACT_PROFILE", "").strip(),
+        index_url=index_url or f"{base}simple/",
+        publish_url=publish_url or base,
+        overridden=bool(index_url),
+    )

@@ -1,0 +1,132 @@
+"""The pure parts of `doctor`: versions, pyproject, demo values, report.
+
+The commands and services it asks are covered end to end in tests/e2e/test_doctor.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _module(name: str) -> Any:  # noqa: ANN401 - a module loaded by name
+    return importlib.import_module(f"codeartifact_python_tools.doctor.{name}")
+
+
+@pytest.fixture(scope="module")
+def project() -> Any:  # noqa: ANN401
+    return _module("project")
+
+
+@pytest.fixture(scope="module")
+def report() -> Any:  # noqa: ANN401
+    return _module("report")
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ('required-version = ">=0.9.5"', "0.9.5"),
+        ('required-version = ">=0.8, <1"', "0.8"),
+        ('required-version = "==0.9.2"', "0.9.2"),
+        ("default-groups = []", None),
+    ],
+)
+def test_the_minimum_uv_comes_from_tool_uv_required_version(
+    project: Any,  # noqa: ANN401
+    spec: str,
+    expected: str | None,
+) -> None:
+    pyproject = f'[project]\nname = "x"\n\n[tool.uv]\n{spec}\n\n[tool.ruff]\nline-length = 100\n'
+    found = project.minimum_uv(pyproject)
+    assert (str(found) if found else None) == expected
+
+
+def test_a_required_version_elsewhere_is_not_read(project: Any) -> None:  # noqa: ANN401
+    assert project.minimum_uv('[tool.other]\nrequired-version = ">=9"\n') is None
+
+
+def test_the_newest_tag_is_the_highest_pep440_release(project: Any) -> None:  # noqa: ANN401
+    tags = ["v0.1.0", "v0.10.0", "v0.2.0", "v0.11.0rc1", "latest", "v0.9"]
+    assert project.newest(tags)[0] == "v0.10.0"
+    assert project.newest(tags, prereleases=True)[0] == "v0.11.0rc1"
+    assert project.newest(["main", "nightly"]) is None
+
+
+def test_demo_values_are_found_where_they_are_written(project: Any, tmp_path: Path) -> None:  # noqa: ANN401
+    (tmp_path / "Makefile").write_text("CODEARTIFACT_DOMAIN := acme\nPACKAGE := acme-widgets\n")
+    (tmp_path / "README.md").write_text("ACME widgets, by acme-widgets maintainers\n")
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "x.txt").write_text("CODEARTIFACT_DOMAIN := acme\n")
+    patterns = project.demo_patterns(
+        {"aws_account_id": "123456789012", "codeartifact_domain": "acme", "author_email": "a@b.c"}
+    )
+    assert sorted(patterns) == ["AWS account 123456789012", "CodeArtifact domain acme"]
+    # The word acme in a package name or prose is not the domain.
+    assert project.where(tmp_path, patterns["CodeArtifact domain acme"]) == ["Makefile"]
+    assert project.demo_patterns({"codeartifact_domain": "globex"}) == {}
+
+
+def test_the_report_marks_fixes_and_exit_code(report: Any) -> None:  # noqa: ANN401
+    lines = [
+        report.ok("uv 0.9.5"),
+        report.fail("no CodeArtifact token", "make login"),
+        report.warn("template 0.1.0 is behind", "copier update"),
+        report.unknown("AWS not checked: offline"),
+    ]
+    assert report.render(lines, unicode=True) == (
+        "✓ uv 0.9.5\n"
+        "✗ no CodeArtifact token\n"
+        "    fix: make login\n"
+        "! template 0.1.0 is behind\n"
+        "    fix: copier update\n"
+        "? AWS not checked: offline\n"
+        "1 problem(s) block `make check` or a release: run the fixes above. 1 check(s) could "
+        "not run (offline or a tool missing): see `?`.\n"
+    )
+    assert report.render(lines[:1], unicode=False).startswith("ok uv 0.9.5\n")
+    assert report.exit_code(lines) == 1
+    assert report.exit_code([lines[0], lines[2], lines[3]]) == 0
+
+
+def test_a_check_that_breaks_reports_instead_of_raising() -> None:
+    cli = _module("cli")
+
+    def broken(_: object) -> list[object]:
+        msg = "boom"
+        raise RuntimeError(msg)
+
+    [line] = cli._safely("uv", broken, None)  # noqa: SLF001 - the guard around every check
+    assert line.text == "uv not checked: RuntimeError: boom"
+    assert line.mark.name == "UNKNOWN"
+
+
+def test_pythons_are_looked_for_in_the_project_as_pyenv_sees_it(tmp_path: Path) -> None:
+    """pyenv's shims follow the project's .python-version: uv must look from there, config off."""
+    checks, project = _module("checks"), _module("project")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    uv = bin_dir / "uv"
+    uv.write_text(
+        f"#!{sys.executable}\nimport os, sys\nprint(os.getcwd(), *sys.argv[1:])\n",
+        encoding="utf-8",
+    )
+    uv.chmod(0o755)
+    root = tmp_path / "project"
+    root.mkdir()
+    classifiers = '"Programming Language :: Python :: 3.12",\n'
+    ctx = checks.Context(
+        project=project.Project(root=root, pyproject=classifiers, python_version="3.12"),
+        env={"PATH": str(bin_dir)},
+        settings=None,
+    )
+    [line] = checks.check_pythons(ctx)
+    assert line.text == "Python 3.12 found"
+    ran = checks._find_python(ctx, "3.12")  # noqa: SLF001 - the one probe this is about
+    assert ran.stdout.split() == [str(root), "python", "find", "--no-config", "3.12"]

@@ -1,0 +1,494 @@
+"""The I/O edge against local doubles: a simple index on 127.0.0.1, Stubber, a fake `aws`."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import socket
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from codeartifact_python_tools import bounded, codeartifact, simple_api, upstream
+from codeartifact_python_tools.guard import api
+from codeartifact_python_tools.guard.settings import CodeArtifact, Settings
+from codeartifact_python_tools.guard.verdicts import Origin, Status
+
+from tests.doubles.codeartifact import (
+    FakeCodeArtifact,
+    add_not_found,
+    describe_package_response,
+    list_versions_response,
+    package_params,
+    stubbed_client,
+)
+from tests.doubles.faulty_index import FaultyIndex
+from tests.doubles.simple_index import SimpleIndex
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import ModuleType
+
+
+CA = CodeArtifact("acme", "123456789012", "eu-west-1", "python")
+
+
+def settings(url: str = "", **changes: Any) -> Settings:  # noqa: ANN401
+    return Settings(codeartifact=CA, upstream_url=url, timeout=1.0).replace(**changes)
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port  # nothing listens there once the socket is closed
+
+
+# --- The public index ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "html", "both"])
+def test_a_taken_name_is_found_with_its_versions_in_every_format(fmt: str) -> None:
+    with SimpleIndex.running(projects={"flask-sqlalchemy": ["3.0.0", "3.1.1"]}, fmt=fmt) as index:  # type: ignore[arg-type]
+        found = upstream.fetch_upstream("Flask_SQLAlchemy", index.url, 1.0)
+        assert index.requests == ["/simple/flask-sqlalchemy/"]  # asked by its normalised name
+        assert "application/vnd.pypi.simple.v1+json" in index.accepts[0]
+    assert found.status is Status.TAKEN
+    assert found.versions == ("3.0.0", "3.1.1")
+    assert found.url.endswith("/simple/flask-sqlalchemy/")
+
+
+def test_a_missing_project_is_free() -> None:
+    with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as index:
+        found = upstream.fetch_upstream("acme-widgets", index.url, 1.0)
+    assert found.status is Status.FREE
+
+
+def test_a_closed_port_is_unreachable_not_free() -> None:
+    url = f"http://127.0.0.1:{closed_port()}/simple/"
+    started = time.monotonic()
+    found = upstream.fetch_upstream("acme-widgets", url, 1.0)
+    assert found.status is Status.UNKNOWN
+    assert "unreachable" in found.reason
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_slow_index_times_out_within_the_bound() -> None:
+    with SimpleIndex.running(projects={"requests": ["1.0"]}, latency=5.0) as index:
+        started = time.monotonic()
+        found = api.check_name("requests", settings(index.url, timeout=0.5, aws="none"))
+        elapsed = time.monotonic() - started
+    assert elapsed < 0.5 + 2.0  # the timeout, plus slack for a loaded machine; far below 5 s
+    assert found.ok  # unverifiable: a warning, not a refusal
+    assert "no answer within 0.5 s" in found.warnings[0]
+
+
+def test_lookups_are_cached_per_name() -> None:
+    with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as index:
+        first = upstream.lookup_upstream("Requests", settings(index.url))
+        second = upstream.lookup_upstream("requests", settings(index.url))
+        assert first == second
+        assert index.requests == ["/simple/requests/"]
+
+
+def test_offline_asks_nothing() -> None:
+    with SimpleIndex.running() as index:
+        found = upstream.lookup_upstream("requests", settings(index.url, offline=True))
+        assert index.requests == []
+    assert found.status is Status.SKIPPED
+    assert "NAME_GUARD_OFFLINE=1" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("filename", "version"),
+    [
+        ("flask_sqlalchemy-3.1.1-py3-none-any.whl", "3.1.1"),
+        ("Flask-SQLAlchemy-3.1.1.tar.gz", "3.1.1"),
+        ("zope.interface-6.4.zip", "6.4"),
+        ("README.txt", ""),
+    ],
+)
+def test_versions_come_from_file_names(filename: str, version: str) -> None:
+    assert simple_api.version_from_filename(filename) == version
+
+
+# --- Which index is the public upstream ----------------------------------------------------------
+
+
+def test_the_url_setting_comes_first(tmp_path: Path) -> None:
+    env = {"UV_DEFAULT_INDEX": "http://127.0.0.1:2/simple"}
+    url, source = upstream.upstream_index(settings("http://127.0.0.1:1/simple"), env, tmp_path)
+    assert (url, source) == ("http://127.0.0.1:1/simple/", "NAME_GUARD_UPSTREAM_URL")
+
+
+def test_installer_environment_variables_are_next(tmp_path: Path) -> None:
+    env = {"UV_INDEX_URL": "http://127.0.0.1:3/simple/", "PIP_INDEX_URL": "http://127.0.0.1:4/"}
+    assert upstream.upstream_index(settings(), env, tmp_path) == (
+        "http://127.0.0.1:3/simple/",
+        "UV_INDEX_URL",
+    )
+
+
+def test_a_codeartifact_url_is_never_asked_about_names(tmp_path: Path) -> None:
+    repo = (
+        "https://aws:token@acme-123456789012.d.codeartifact.eu-west-1.example/pypi/python/simple/"
+    )
+    env = {"UV_DEFAULT_INDEX": repo, "PIP_INDEX_URL": "http://127.0.0.1:5/simple/"}
+    assert upstream.upstream_index(settings(), env, tmp_path)[0] == "http://127.0.0.1:5/simple/"
+
+
+def test_the_users_uv_config_is_read(tmp_path: Path) -> None:
+    config = tmp_path / ".config" / "uv" / "uv.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        '[[index]]\nname = "other"\nurl = "http://127.0.0.1:7/other/"\n\n'
+        '[[index]]\nname = "main"\nurl = "http://127.0.0.1:6/simple/"\ndefault = true\n'
+    )
+    url, source = upstream.upstream_index(settings(), {}, tmp_path)
+    assert url == "http://127.0.0.1:6/simple/"
+    assert source == str(config)
+
+
+def test_the_users_pip_config_is_read(tmp_path: Path) -> None:
+    config = tmp_path / ".config" / "pip" / "pip.conf"
+    config.parent.mkdir(parents=True)
+    config.write_text("[global]\nindex-url = http://127.0.0.1:8/simple\n")
+    assert upstream.upstream_index(settings(), {}, tmp_path) == (
+        "http://127.0.0.1:8/simple/",
+        str(config),
+    )
+
+
+def test_without_configuration_the_installer_says_where_it_installs_from(tmp_path: Path) -> None:
+    url, source = upstream.upstream_index(settings(), {}, tmp_path)
+    assert url.startswith("https://")
+    assert url.endswith("/simple/")
+    assert source in {"pip's default index", "uv's default index"}
+
+
+# --- CodeArtifact through a stubbed boto3 client ------------------------------------------------
+
+
+def test_stubbed_taken_package_reports_versions_and_origin() -> None:
+    params = package_params("Acme_Widgets")
+    with stubbed_client() as (client, stubber):
+        stubber.add_response("describe_package", describe_package_response("acme-widgets"), params)
+        stubber.add_response(
+            "list_package_versions",
+            list_versions_response("acme-widgets", ["0.1.0", "0.2.0"]),
+            {**params, "maxResults": 1000},
+        )
+        found = codeartifact.ask_repository(
+            "Acme_Widgets", "0.2.0", settings(), codeartifact.Boto3Plane(client)
+        )
+    assert found.status is Status.TAKEN
+    assert found.origin == Origin("ALLOW", "BLOCK")
+    assert found.versions == ("0.1.0", "0.2.0")
+    assert found.version_status is Status.TAKEN
+
+
+def test_stubbed_version_not_listed_is_described() -> None:
+    params = package_params("acme-widgets")
+    with stubbed_client() as (client, stubber):
+        stubber.add_response("describe_package", describe_package_response("acme-widgets"), params)
+        stubber.add_response(
+            "list_package_versions",
+            list_versions_response("acme-widgets", []),
+            {**params, "maxResults": 1000},
+        )
+        add_not_found(
+            stubber,
+            "describe_package_version",
+            resource_type="package-version",
+            resource_id="x",
+            message="Package version not found",
+            expected_params={**params, "packageVersion": "0.3.0"},
+        )
+        found = codeartifact.ask_repository(
+            "acme-widgets", "0.3.0", settings(), codeartifact.Boto3Plane(client)
+        )
+    assert found.version_status is Status.FREE
+
+
+def test_stubbed_free_package_is_one_call() -> None:
+    with stubbed_client() as (client, stubber):
+        add_not_found(
+            stubber,
+            "describe_package",
+            resource_type="package",
+            resource_id="acme-new",
+            message="Package acme-new not found",
+            expected_params=package_params("acme-new"),
+        )
+        found = codeartifact.ask_repository(
+            "acme-new", "", settings(), codeartifact.Boto3Plane(client)
+        )
+    assert found.status is Status.FREE
+
+
+def test_stubbed_missing_repository_is_not_a_free_name() -> None:
+    with stubbed_client() as (client, stubber):
+        add_not_found(
+            stubber,
+            "describe_package",
+            resource_type="repository",
+            resource_id="python",
+            message="Repository python not found",
+        )
+        found = codeartifact.ask_repository(
+            "acme-new", "", settings(), codeartifact.Boto3Plane(client)
+        )
+    assert found.status is Status.UNKNOWN
+    assert "no such repository" in found.reason
+
+
+def test_stubbed_access_denied_names_the_missing_permission() -> None:
+    with stubbed_client() as (client, stubber):
+        stubber.add_client_error(
+            "describe_package",
+            service_error_code="AccessDeniedException",
+            service_message="User is not authorized to perform codeartifact:DescribePackage",
+            http_status_code=403,
+        )
+        found = codeartifact.ask_repository(
+            "acme-new", "", settings(), codeartifact.Boto3Plane(client)
+        )
+    assert found.status is Status.UNKNOWN
+    assert "codeartifact:DescribePackage" in found.reason
+    assert "access denied" in found.reason
+
+
+def test_stubbed_origin_controls_are_written() -> None:
+    params = {
+        **package_params("Acme_New"),
+        "restrictions": {"publish": "ALLOW", "upstream": "BLOCK"},
+    }
+    response = {"originConfiguration": {"restrictions": {"publish": "ALLOW", "upstream": "BLOCK"}}}
+    with stubbed_client() as (client, stubber):
+        stubber.add_response("put_package_origin_configuration", response, params)
+        result = api.protect_name("Acme_New", settings(), codeartifact.Boto3Plane(client))
+    assert result.ok
+    assert result.origin == Origin("ALLOW", "BLOCK")
+
+
+def test_boto3_without_credentials_is_unverifiable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "")
+    found = codeartifact.lookup_repository("acme-new", settings(aws="boto3"))
+    assert found.status is Status.UNKNOWN
+    assert "no valid AWS credentials" in found.reason
+
+
+# --- Which credentials there are to find ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variables", "files", "expected"),
+    [
+        ({}, [], False),
+        ({"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE"}, [], True),
+        ({"AWS_PROFILE": "integration"}, [], True),
+        ({"AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token"}, [], True),
+        ({"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials"}, [], True),
+        ({}, [".aws/config"], True),
+        ({}, [".aws/credentials"], True),
+        ({"AWS_CONFIG_FILE": "{home}/elsewhere"}, ["elsewhere"], True),
+        (
+            {"AWS_CONFIG_FILE": "{home}/missing", "AWS_SHARED_CREDENTIALS_FILE": "{home}/gone"},
+            [".aws/config"],
+            False,
+        ),
+    ],
+    ids=[
+        "nothing",
+        "keys",
+        "profile",
+        "web-identity",
+        "container",
+        "config",
+        "credentials",
+        "config-elsewhere",
+        "files-moved-away",
+    ],
+)
+def test_credentials_in_sight_follows_the_chain_short_of_instance_metadata(
+    tmp_path: Path, variables: dict[str, str], files: list[str], expected: object
+) -> None:
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("[default]\n")
+    env = {key: value.format(home=tmp_path) for key, value in variables.items()}
+    assert codeartifact.credentials_in_sight(env, tmp_path) is expected
+
+
+def test_a_laptop_without_credentials_is_told_without_starting_aws_tools(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []
+    real_import = importlib.import_module
+
+    def import_module(name: str) -> ModuleType:
+        started.append(name)
+        return real_import(name)
+
+    def which(name: str) -> str | None:
+        started.append(name)
+        return None
+
+    monkeypatch.setattr(importlib, "import_module", import_module)
+    monkeypatch.setattr(shutil, "which", which)
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "CI", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.aws at all
+    found = codeartifact.lookup_repository("acme-widgets", settings(aws="auto"))
+    assert found.status is Status.UNKNOWN
+    assert found.reason == codeartifact.NO_CREDENTIALS
+    assert "aws sso login" in found.reason
+    assert started == []  # neither boto3 nor the aws CLI was started
+
+    # In CI a runner's instance role is common: the whole chain is asked there.
+    monkeypatch.setenv("CI", "true")
+    bounded.clear_cache()
+    found = codeartifact.lookup_repository("acme-widgets", settings(aws="auto"))
+    assert "boto3" in started or "aws" in started
+    assert found.reason != codeartifact.NO_CREDENTIALS
+
+
+# --- CodeArtifact through the fake `aws` CLI ----------------------------------------------------
+
+
+def test_cli_taken_package(fake_aws: FakeCodeArtifact) -> None:
+    fake_aws.add_package("acme-widgets", ["0.1.0"], publish="ALLOW", upstream="ALLOW")
+    found = codeartifact.lookup_repository("Acme.Widgets", settings(aws="cli"), "0.1.0")
+    assert found.status is Status.TAKEN
+    assert found.origin == Origin("ALLOW", "ALLOW")
+    assert found.version_status is Status.TAKEN
+    assert fake_aws.operations() == ["DescribePackage", "ListPackageVersions"]
+    first = fake_aws.calls[0]["args"]
+    assert first["package"] == "acme-widgets"  # normalised
+    assert first["format"] == "pypi"
+    assert first["region"] == "eu-west-1"
+
+
+def test_cli_external_versions_are_recognised(fake_aws: FakeCodeArtifact) -> None:
+    fake_aws.add_package("requests", ["2.32.3"], publish="BLOCK", upstream="ALLOW", external=True)
+    found = codeartifact.lookup_repository("requests", settings(aws="cli"), "2.32.3")
+    assert found.external_versions == ("2.32.3",)
+    assert found.version_external
+
+
+def test_cli_free_package(fake_aws: FakeCodeArtifact) -> None:
+    found = codeartifact.lookup_repository("acme-new", settings(aws="cli"), "0.1.0")
+    assert found.status is Status.FREE
+    assert found.version_status is Status.FREE
+    assert fake_aws.operations() == ["DescribePackage"]
+
+
+def test_cli_wrong_region_is_not_a_free_name(fake_aws: FakeCodeArtifact) -> None:
+    wrong = Settings(codeartifact=CodeArtifact("acme", "123456789012", "eu-west-2", "python"))
+    found = codeartifact.lookup_repository("acme-new", wrong.replace(aws="cli", timeout=2.0))
+    assert found.status is Status.UNKNOWN
+    assert "eu-west-2" in found.reason
+    assert fake_aws.operations() == ["DescribePackage"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "words"),
+    [
+        (
+            {"errors": {"DescribePackage": {"code": "AccessDeniedException", "message": "no"}}},
+            "codeartifact:DescribePackage",
+        ),
+        ({"credentials": False}, "no valid AWS credentials"),
+        ({"profiles": ["other"]}, "profile 'integration' does not exist"),
+    ],
+)
+def test_cli_failures_are_unverifiable_with_the_reason(
+    fake_aws: FakeCodeArtifact, setup: dict[str, Any], words: str
+) -> None:
+    fake_aws.update(**setup)
+    ca = CodeArtifact("acme", "123456789012", "eu-west-1", "python", profile="integration")
+    found = codeartifact.lookup_repository(
+        "acme-new", Settings(codeartifact=ca, aws="cli", timeout=2.0)
+    )
+    assert found.status is Status.UNKNOWN
+    assert words in found.reason
+    assert [c["args"].get("profile") for c in fake_aws.calls] == ["integration"]
+
+
+def test_cli_origin_controls_written_then_read(fake_aws: FakeCodeArtifact) -> None:
+    result = api.protect_name("Acme_New", settings(aws="cli", timeout=2.0))
+    assert result.ok
+    assert fake_aws.package("acme-new") == {
+        "origin": {"publish": "ALLOW", "upstream": "BLOCK"},
+        "versions": {},
+    }
+    found = codeartifact.lookup_repository("acme-new", settings(aws="cli", timeout=2.0))
+    assert found.origin == Origin("ALLOW", "BLOCK")
+    assert fake_aws.operations()[0] == "PutPackageOriginConfiguration"
+
+
+def test_cli_protect_denied_says_which_permission(fake_aws: FakeCodeArtifact) -> None:
+    fake_aws.fail("PutPackageOriginConfiguration", "AccessDeniedException", "not authorized")
+    result = api.protect_name("acme-new", settings(aws="cli", timeout=2.0))
+    assert not result.ok
+    assert "codeartifact:PutPackageOriginConfiguration" in result.message
+
+
+def test_no_client_available_is_unverifiable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    found = codeartifact.lookup_repository("acme-new", settings(aws="cli"))
+    assert found.status is Status.UNKNOWN
+    assert "aws CLI is not on PATH" in found.reason
+
+
+def test_run_bounded_gives_up_on_a_stuck_call() -> None:
+    started = time.monotonic()
+
+    def stuck() -> int:
+        time.sleep(3)
+        return 2
+
+    results = bounded.run_bounded({"fast": lambda: 1, "stuck": stuck}, 0.3)
+    assert results == {"fast": 1, "stuck": None}
+    assert time.monotonic() - started < 1.0
+
+
+# --- The public index misbehaving: never "taken" or "free" on a reply that proves nothing -------
+
+INDEX_FAULTS = [
+    ("garbage", "did not answer in HTTP"),
+    ("broken-json", "not a project page"),
+    ("html-error", "not a project page"),
+    ("truncated", "cut its answer short"),
+    ("silence", "no answer within 1 s"),
+    ("expired", "the index answered HTTP 401"),
+]
+
+
+@pytest.mark.parametrize(("fault", "words"), INDEX_FAULTS, ids=[f[0] for f in INDEX_FAULTS])
+def test_a_faulty_public_index_leaves_the_name_unchecked_within_the_timeout(
+    fault: str, words: str
+) -> None:
+    with FaultyIndex.running(fault) as faulty:
+        started = time.monotonic()
+        found = upstream.fetch_upstream("acme-widgets", faulty.url, timeout=1.0)
+        elapsed = time.monotonic() - started
+    assert found.status is Status.UNKNOWN
+    assert words in found.reason
+    assert elapsed < 1.0 + 2.0  # one timeout, plus slack for a loaded machine
+
+
+def test_an_aws_shim_is_one_line_naming_the_tool_and_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shim = FakeCodeArtifact.install_pyenv_shim(tmp_path / "shims")
+    monkeypatch.setenv("PATH", f"{shim.parent}{os.pathsep}{os.environ['PATH']}")
+    found = codeartifact.lookup_repository("acme-widgets", settings(aws="cli"))
+    assert found.status is Status.UNKNOWN
+    assert found.reason.startswith(f"the aws CLI at {shim} does not work: it is a pyenv shim")
+    assert "NAME_GUARD_AWS=boto3" in found.reason
+    assert "\n" not in found.reason
+    assert "python2 and python3" not in found.reason

@@ -1,0 +1,334 @@
+"""Verdicts: each finding becomes a refusal or a warning: what, where, why, and what to do."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pytest
+from codeartifact_python_tools.guard import api
+from codeartifact_python_tools.guard.names import Policy, normalise_name
+from codeartifact_python_tools.guard.settings import CodeArtifact, Settings
+from codeartifact_python_tools.guard.verdicts import (
+    Kind,
+    Origin,
+    RepositoryFinding,
+    Status,
+    UpstreamFinding,
+    Verdict,
+    assess,
+)
+
+FREE_UP = UpstreamFinding(Status.FREE, "http://127.0.0.1:1/simple/x/")
+FREE_REPO = RepositoryFinding(Status.FREE, "CodeArtifact repository 'python'")
+TAKEN_UP = UpstreamFinding(
+    Status.TAKEN, "http://127.0.0.1:1/simple/requests/", versions=("2.31.0", "2.32.3")
+)
+REPO = "CodeArtifact repository 'python'"
+
+
+def judge(name: str = "requests", **kwargs: object) -> Verdict:
+    defaults: dict[str, object] = {
+        "policy": Policy(),
+        "upstream": FREE_UP,
+        "repository": FREE_REPO,
+        "new_package": True,
+        "strict": False,
+    }
+    return assess(name, **{**defaults, **kwargs})  # type: ignore[arg-type]
+
+
+def test_a_free_name_passes_silently() -> None:
+    verdict = judge("acme-widgets")
+    assert verdict.ok
+    assert verdict.exit_code == 0
+    assert verdict.warnings == ()
+
+
+def test_taken_upstream_is_refused_with_where_why_and_free_names() -> None:
+    verdict = judge(upstream=TAKEN_UP, suggestions=("acme-requests", "requests-lib"))
+    assert not verdict.ok
+    assert verdict.exit_code == int(Kind.TAKEN) == 4
+    text = verdict.message
+    assert "requests is taken on the public index" in text  # what and where
+    assert "http://127.0.0.1:1/simple/requests/" in text
+    assert "2 versions, latest 2.32.3" in text
+    assert "409 Conflict" in text  # what would go wrong
+    assert "dependency confusion" in text
+    assert "acme-requests, requests-lib" in text  # what to do
+
+
+def test_the_message_shows_the_normalised_form() -> None:
+    taken = UpstreamFinding(Status.TAKEN, "u", versions=("3.1.1",))
+    verdict = judge("Flask_SQLAlchemy", upstream=taken)
+    assert "Flask_SQLAlchemy (normalised: flask-sqlalchemy)" in verdict.message
+
+
+def test_taken_in_the_repository_is_refused_for_a_new_package() -> None:
+    taken = RepositoryFinding(
+        Status.TAKEN, REPO, origin=Origin("ALLOW", "BLOCK"), versions=("0.1.0",)
+    )
+    verdict = judge("acme-widgets", repository=taken)
+    assert verdict.exit_code == 4
+    assert f"already exists in {REPO}" in verdict.message
+    assert "publish=ALLOW, upstream=BLOCK" in verdict.message
+    assert "make update-template" in verdict.message
+
+
+def test_the_projects_own_package_in_the_repository_is_fine() -> None:
+    taken = RepositoryFinding(Status.TAKEN, REPO, origin=Origin("ALLOW", "BLOCK"))
+    assert judge("acme-widgets", repository=taken, new_package=False).ok
+
+
+def test_a_repository_that_blocks_publishing_is_refused_with_protect_advice() -> None:
+    ingested = RepositoryFinding(Status.TAKEN, REPO, origin=Origin("BLOCK", "ALLOW"))
+    verdict = judge("acme-widgets", repository=ingested, new_package=False)
+    assert verdict.exit_code == 4
+    assert "make protect-name" in verdict.message
+
+
+def test_taken_upstream_but_protected_is_only_a_warning_for_the_owner() -> None:
+    protected = RepositoryFinding(Status.TAKEN, REPO, origin=Origin("ALLOW", "BLOCK"))
+    verdict = judge(upstream=TAKEN_UP, repository=protected, new_package=False)
+    assert verdict.ok
+    assert "blocks the upstream" in verdict.warnings[0]
+
+
+def test_taken_upstream_and_unprotected_asks_for_protection() -> None:
+    open_ = RepositoryFinding(Status.TAKEN, REPO, origin=Origin("ALLOW", "ALLOW"))
+    verdict = judge(upstream=TAKEN_UP, repository=open_, new_package=False)
+    assert verdict.exit_code == 4
+    assert "make protect-name" in verdict.message
+
+
+@pytest.mark.parametrize("status", [Status.UNKNOWN, Status.SKIPPED])
+def test_unverifiable_is_a_warning_naming_what_and_how_to_check_later(status: Status) -> None:
+    upstream = UpstreamFinding(status, "http://127.0.0.1:9/simple/x/", reason="unreachable")
+    repository = RepositoryFinding(status, REPO, reason="no valid AWS credentials")
+    verdict = judge("acme-widgets", upstream=upstream, repository=repository)
+    assert verdict.ok
+    (warning,) = verdict.warnings
+    assert "not checked on the public index" in warning
+    assert f"nor in {REPO}" in warning
+    assert "unreachable" in warning
+    assert "no valid AWS credentials" in warning
+    assert "make check-name" in warning
+
+
+def test_strict_refuses_what_failed_but_not_what_was_switched_off() -> None:
+    failed = UpstreamFinding(Status.UNKNOWN, reason="no answer within 3 s")
+    verdict = judge("acme-widgets", upstream=failed, strict=True)
+    assert verdict.exit_code == int(Kind.UNVERIFIED) == 5
+    assert "strict" in verdict.message
+    off = UpstreamFinding(Status.SKIPPED, reason="lookups are off (NAME_GUARD_OFFLINE=1)")
+    assert judge("acme-widgets", upstream=off, strict=True).ok
+
+
+def test_invalid_names_and_policy_come_first() -> None:
+    assert judge("-x").exit_code == int(Kind.INVALID) == 3
+    policy = Policy.from_values(["acme-"], [])
+    verdict = judge("widgets", policy=policy, upstream=TAKEN_UP)
+    assert verdict.exit_code == 3
+    assert "prefix" in verdict.message
+
+
+def test_a_version_on_the_public_index_is_refused() -> None:
+    protected = RepositoryFinding(Status.TAKEN, REPO, origin=Origin("ALLOW", "BLOCK"))
+    verdict = judge(upstream=TAKEN_UP, repository=protected, new_package=False, version="2.32.3")
+    assert verdict.exit_code == 4
+    assert "Version 2.32.3 of requests exists on the public index" in verdict.message
+    assert "Bump the version" in verdict.message
+
+
+def test_a_version_in_the_repository_is_refused_unless_allowed() -> None:
+    repo = RepositoryFinding(
+        Status.TAKEN, REPO, origin=Origin("ALLOW", "BLOCK"), version_status=Status.TAKEN
+    )
+    refused = judge("acme-widgets", repository=repo, new_package=False, version="0.1.0")
+    assert refused.exit_code == 4
+    assert f"Version 0.1.0 of acme-widgets already exists in {REPO}" in refused.message
+    allowed = judge(
+        "acme-widgets",
+        repository=repo,
+        new_package=False,
+        version="0.1.0",
+        allow_in_repository=True,
+    )
+    assert allowed.ok
+
+
+def test_a_version_ingested_from_upstream_is_refused_even_when_allowed() -> None:
+    repo = RepositoryFinding(
+        Status.TAKEN,
+        REPO,
+        origin=Origin("ALLOW", "ALLOW"),
+        version_status=Status.TAKEN,
+        version_external=True,
+    )
+    verdict = judge(
+        "acme-widgets",
+        repository=repo,
+        new_package=False,
+        version="0.1.0",
+        allow_in_repository=True,
+    )
+    assert verdict.exit_code == 4
+    assert "ingested from the public upstream" in verdict.message
+
+
+# --- check_name / check_release with injected lookups -------------------------------------------
+
+
+@dataclass
+class DictLookups:
+    """Findings from dicts; records every name asked."""
+
+    upstream_taken: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    repository_taken: dict[str, RepositoryFinding] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    def upstream(self, name: str) -> UpstreamFinding:
+        self.asked.append(name)
+        versions = self.upstream_taken.get(normalise_name(name))
+        if versions is None:
+            return UpstreamFinding(Status.FREE, "local")
+        return UpstreamFinding(Status.TAKEN, "local", versions)
+
+    def repository(self, name: str, version: str) -> RepositoryFinding:
+        del version
+        return self.repository_taken.get(normalise_name(name), FREE_REPO)
+
+
+SETTINGS = Settings(codeartifact=CodeArtifact("acme", "123456789012", "eu-west-1", "python"))
+
+
+def test_suggestions_are_checked_and_only_free_ones_offered() -> None:
+    source = DictLookups(upstream_taken={"requests": ("2.32.3",), "acme-requests": ("1.0",)})
+    source.repository_taken["requests-acme"] = RepositoryFinding(Status.TAKEN, REPO)
+    verdict = api.check_name("requests", SETTINGS, new_package=True, source=source)
+    assert not verdict.ok
+    assert verdict.suggestions
+    assert "acme-requests" not in verdict.suggestions  # taken upstream
+    assert "requests-acme" not in verdict.suggestions  # taken in the repository
+    assert verdict.suggestions == ("requests-lib", "requests-tools")
+    assert "acme-requests" in source.asked  # each suggestion was looked up
+
+
+def test_suggestions_keep_the_organisation_prefix() -> None:
+    settings = Settings(
+        codeartifact=SETTINGS.codeartifact, policy=Policy.from_values(["acme-"], [])
+    )
+    source = DictLookups(upstream_taken={"acme-requests": ("1.0",)})
+    verdict = api.check_name("acme-requests", settings, new_package=True, source=source)
+    assert verdict.suggestions
+    assert all(s.startswith("acme-") for s in verdict.suggestions)
+
+
+def test_a_syntax_problem_asks_nothing() -> None:
+    source = DictLookups()
+    assert api.check_name("-x", SETTINGS, source=source).exit_code == 3
+    assert source.asked == []
+
+
+def test_check_release_allows_a_rerun_but_not_an_upstream_version() -> None:
+    repo = RepositoryFinding(
+        Status.TAKEN, REPO, origin=Origin("ALLOW", "BLOCK"), version_status=Status.TAKEN
+    )
+    source = DictLookups(repository_taken={"acme-widgets": repo})
+    assert not api.check_release("acme-widgets", "0.1.0", SETTINGS, source=source).ok
+    rerun = api.check_release(
+        "acme-widgets", "0.1.0", SETTINGS, allow_in_repository=True, source=source
+    )
+    assert rerun.ok
+    source.upstream_taken["acme-widgets"] = ("0.1.0",)
+    upstream = api.check_release(
+        "acme-widgets", "0.1.0", SETTINGS, allow_in_repository=True, source=source
+    )
+    assert upstream.exit_code == 4
+    assert "public index" in upstream.message
+
+
+def test_settings_from_the_environment() -> None:
+    env = {
+        "CODEARTIFACT_DOMAIN": "acme",
+        "CODEARTIFACT_DOMAIN_OWNER": "000123456789",
+        "CODEARTIFACT_REGION": "us-east-2",
+        "CODEARTIFACT_REPOSITORY": "python-internal",
+        "CODEARTIFACT_PROFILE": "",
+        "NAME_PREFIX": "acme-",
+        "NAME_CHECK_STRICT": "1",
+        "NAME_GUARD_PREFIX": "acme",
+        "NAME_GUARD_DENY": "acme-test,acme-tmp-*",
+        "NAME_GUARD_TIMEOUT": "30",
+        "NAME_GUARD_AWS": "bogus",
+    }
+    settings = Settings.from_env(env, aws_profile="integration")
+    assert settings.codeartifact == CodeArtifact(
+        "acme", "000123456789", "us-east-2", "python-internal", "integration"
+    )
+    assert settings.policy.prefixes == ("acme", "acme-")
+    assert settings.policy.deny == ("acme-test", "acme-tmp-*")
+    assert settings.strict
+    assert settings.timeout == 3.0  # never more than 3 s
+    assert settings.aws == "auto"
+
+
+# --- Hardening: PEP 440 order, one round for suggestions, what was and wasn't checked ----------
+
+
+def test_latest_version_is_the_highest_by_pep_440_not_the_last_listed() -> None:
+    listed = ("1.10.0", "2.0.0rc1", "1.9.0", "2.0.0.dev3", "1.10.0.post1")
+    verdict = judge(upstream=UpstreamFinding(Status.TAKEN, "local", versions=listed))
+    assert "5 versions, latest 2.0.0rc1" in verdict.message
+
+
+@pytest.mark.parametrize(
+    "versions",
+    [
+        ["1.0", "1.0.0", "1.0.post1", "1.0a1", "1.0b2", "1.0rc1", "1.0.dev1", "1.0a1.dev2"],
+        ["1.0.post1.dev3", "1.10", "1.9", "2!0.1", "1.0+local.1", "1.0+local.a", "0.9"],
+        ["1.0rc1.post1", "1.0-1", "1.0.post0", "1.1.dev0", "1.0c2", "v1.2", "1.0.post", "1.0r3"],
+    ],
+)
+def test_the_version_order_is_packagings(versions: list[str]) -> None:
+    from codeartifact_python_tools.guard.names import version_key  # noqa: PLC0415
+    from packaging.version import Version  # noqa: PLC0415 - the reference, in tests only
+
+    assert sorted(versions, key=version_key) == sorted(versions, key=Version)
+    assert version_key("not a version") < version_key("0")
+
+
+@dataclass
+class SlowLookups(DictLookups):
+    """DictLookups where every lookup takes `delay` seconds, as over a slow network."""
+
+    delay: float = 1.0  # well above a loaded machine's thread start-up, so one round is clear
+
+    def upstream(self, name: str) -> UpstreamFinding:
+        time.sleep(self.delay)
+        return super().upstream(name)
+
+    def repository(self, name: str, version: str) -> RepositoryFinding:
+        time.sleep(self.delay)
+        return super().repository(name, version)
+
+
+def test_a_taken_name_and_its_suggestions_take_one_lookup_round() -> None:
+    source = SlowLookups(upstream_taken={"requests": ("2.32.3",)})
+    started = time.monotonic()
+    verdict = api.check_name("requests", SETTINGS, new_package=True, source=source)
+    elapsed = time.monotonic() - started
+    assert verdict.suggestions
+    assert len(source.asked) > 2  # the name and its alternatives...
+    # ...asked concurrently: two sequential rounds would take 2 x 1 s at least.
+    assert elapsed < 2 * source.delay, elapsed
+
+
+def test_a_verdict_says_what_was_checked_and_what_was_not() -> None:
+    skipped = RepositoryFinding(Status.SKIPPED, REPO, reason="NAME_GUARD_AWS=none")
+    verdict = judge("acme-widgets", repository=skipped)
+    assert verdict.ok
+    assert not verdict.complete
+    assert verdict.checked == ("the public index (http://127.0.0.1:1/simple/x/)",)
+    assert verdict.unchecked == (f"{REPO}: NAME_GUARD_AWS=none",)
+    assert judge("acme-widgets").complete
