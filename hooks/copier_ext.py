@@ -64,7 +64,7 @@ def _use_this_guard() -> None:
         sys.path.remove(str(_TOOLS_SRC))
     sys.path.insert(0, str(_TOOLS_SRC))
     # No bytecode: this is copier's temporary clone, deleted after the run, so nothing would read
-    # it again.
+    # it again, and writing it would only cost time.
     writes_bytecode = sys.dont_write_bytecode
     sys.dont_write_bytecode = True
     try:
@@ -94,7 +94,8 @@ def _load_answer_rules() -> ModuleType:
 
 answer_rules = _load_answer_rules()
 
-from codeartifact_python_tools.guard import api, names  # noqa: E402 - needs the sys.path entry above
+from codeartifact_python_tools.guard import api  # noqa: E402 - needs the sys.path entry above
+from codeartifact_python_tools.guard import names  # noqa: E402
 from codeartifact_python_tools.guard.settings import Settings  # noqa: E402
 from codeartifact_python_tools.guard.verdicts import syntax_verdict  # noqa: E402
 

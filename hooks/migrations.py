@@ -10,6 +10,9 @@ only a person can do is printed as exact instructions instead.
   them with the old file; after the merge, keep the team's copy and list links to the old name.
 - `version OLD`: keep the team's project version through a release that moves pyproject.toml's
   version line (OLD is the line's value in the old template).
+- `retire FOLDER MANIFEST`: before the merge, remove the files the template shipped in FOLDER
+  (0.3.0: scripts/, now the tools package); a file the team changed is kept aside as
+  `<name>.kept`, with an ACTION NEEDED line naming it.
 - `say TEXT`: print what a person must do, once, on the update that crosses that version.
 - `relock`: after the merge, bring uv.lock in line with the merged pyproject.toml, and
   tools.py.lock with the tools version the new template names.
@@ -20,8 +23,10 @@ only a person can do is printed as exact instructions instead.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -176,6 +181,79 @@ def version_after(template_version: str, root: Path) -> str:
     return f"kept your version {team_version} in pyproject.toml's new version line"
 
 
+KEPT_SUFFIX = ".kept"
+
+
+def read_manifest(text: str) -> dict[str, set[str]]:
+    """`sha256  path` lines (comments and blanks skipped) as {path: the hashes it ever had}."""
+    known: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            digest, _, path = line.partition("  ")
+            known.setdefault(path.strip(), set()).add(digest.strip())
+    return known
+
+
+def plan_retirement(
+    found: dict[str, str], known: dict[str, set[str]]
+) -> tuple[list[str], list[str]]:
+    """Split the files found (path: sha256) into those to remove and those to keep aside.
+
+    A file at a path the template shipped goes; the team's changes to it (a hash the template
+    never shipped there) are kept aside first. A file the template never shipped there is the
+    team's own: neither list names it.
+    """
+    remove = sorted(path for path in found if path in known)
+    keep = [path for path in remove if found[path] not in known[path]]
+    return remove, keep
+
+
+def retire(folder: str, manifest: Path, root: Path) -> str:
+    """Before the merge: take the template's old files out of FOLDER, keeping the team's edits.
+
+    Copier deletes every file a new release no longer ships, edited or not; the team's edits are
+    kept aside as `<file>.kept` (never committed here: the update's summary lists them as new
+    files, and an ACTION NEEDED line says what to do with each).
+    """
+    base = root / folder
+    if not base.is_dir():
+        return ""
+    known = read_manifest(manifest.read_text(encoding="utf-8"))
+    for cache in [p for p in base.rglob("__pycache__") if p.is_dir()]:
+        shutil.rmtree(cache, ignore_errors=True)  # bytecode of the old scripts, ignored by git
+    found = {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(base.rglob("*"))
+        if path.is_file() and not path.name.endswith(KEPT_SUFFIX)
+    }
+    remove, keep = plan_retirement(found, known)
+    for path in keep:
+        shutil.copy2(root / path, root / f"{path}{KEPT_SUFFIX}")
+    if (
+        remove
+        and _git(["rm", "--quiet", "--force", "--ignore-unmatch", "--", *remove], root) is None
+    ):
+        for path in remove:  # not a git checkout: the files alone
+            (root / path).unlink(missing_ok=True)
+    for path in remove:
+        (root / path).unlink(missing_ok=True)
+    for directory in sorted((p for p in base.rglob("*") if p.is_dir()), reverse=True):
+        if not any(directory.iterdir()):
+            directory.rmdir()
+    if base.is_dir() and not any(base.iterdir()):
+        base.rmdir()
+    gone = f"removed {folder}/: the template's tools are one package now, which tools.py runs"
+    notes = [gone] if remove else []
+    notes += [
+        f"ACTION NEEDED: you had changed {path}, which the template no longer ships (its tools are "
+        f"the codeartifact-python-tools package now): your copy is kept as {path}{KEPT_SUFFIX}. "
+        "Carry the change over (to your fork of the template's tools, or to the Makefile), then "
+        f"delete {path}{KEPT_SUFFIX}"
+        for path in keep
+    ]
+    return "\n".join(notes)
+
+
 def relock(root: Path) -> str:
     """Lock uv.lock to the merged pyproject.toml, and tools.py.lock to the new tools' version.
 
@@ -208,6 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     move.add_argument("new")
     tell = steps.add_parser("say", help="print what a person must do")
     tell.add_argument("text")
+    old = steps.add_parser("retire", help="remove a folder the template no longer ships")
+    old.add_argument("folder")
+    old.add_argument("manifest", type=Path, help="`sha256  path` of every file it ever shipped")
     keep = steps.add_parser("version", help="keep the team's version through a moved line")
     keep.add_argument("template_version", help="the version line's value in the old template")
     steps.add_parser("relock", help="re-lock uv.lock and tools.py.lock after the merge")
@@ -221,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.step == "version":
         keep_version = version_after if stage == "after" else version_before
         note = keep_version(args.template_version, root)
+    elif args.step == "retire":
+        note = retire(args.folder, args.manifest, root) if stage == "before" else ""
     elif args.step == "say":
         note = f"ACTION NEEDED: {args.text.strip()}"
     else:

@@ -26,6 +26,12 @@ pytest_plugins = ["tests.doubles.fixtures"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def uv_cache_dir() -> str:
+    """uv's cache directory as uv resolves it for this user."""
+    found = subprocess.run(["uv", "cache", "dir"], capture_output=True, text=True, check=True)
+    return found.stdout.strip()
+
+
 def sync_task_environment() -> None:
     """Give copier's tasks the environment the tests set up, as a subprocess would inherit it.
 
@@ -53,6 +59,9 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             "AWS_EC2_METADATA_DISABLED": "true",
             # uv must use the interpreters on this machine, never download one.
             "UV_PYTHON_DOWNLOADS": "never",
+            # One uv cache for every test, wherever a test moves HOME: packages built or
+            # downloaded once (the tools among them) are not fetched again.
+            "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or uv_cache_dir(),
             "PATH": path_with_interpreters(),
             # Commits made by post-copy tasks and update tests need an identity.
             "GIT_AUTHOR_NAME": "Template Tests",

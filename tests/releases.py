@@ -14,6 +14,8 @@ from tests.machine import git
 ROOT = Path(__file__).resolve().parent.parent
 # Template release 0.1.0: the last commit before the template had tags.
 FIRST_RELEASE = "c65932f"
+# Template release 0.2.0: its release commit ("Release 0.2.0").
+SECOND_RELEASE = "d4ffd7f"
 # What of the working tree is not the template: build output, caches, environments.
 NOT_TEMPLATE = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
 

@@ -19,3 +19,9 @@ def copier(
 ) -> subprocess.CompletedProcess[str]:
     """Run `copier ARGS...` with no terminal attached, so it can never wait for an answer."""
     return run([COPIER, *args], cwd=cwd, env=env, timeout=timeout)
+
+
+def lock_tools(project: Path) -> None:
+    """Lock tools.py as the post-copy task does, for a project copied with --skip-tasks."""
+    done = run(["uv", "lock", "--quiet", "--script", "tools.py"], cwd=project, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -166,7 +167,7 @@ def test_make_check_runs_its_parts_side_by_side_and_fails_with_any(
     # The other parts still ran to the end, each one's output kept together.
     assert "All checks passed!" in output
     assert "Success: no issues found" in output
-    assert re.search(r"uv run --frozen pytest\n=+ test session starts =+\n", output), output
+    assert re.search(r"uv run --frozen --exact pytest\n=+ test session starts =+\n", output), output
     assert make("audit", project).returncode == 0  # and green again once the edit is undone
 
 
@@ -211,3 +212,80 @@ def test_the_wheel_installs_and_its_cli_answers(
     assert refused.returncode == 1
     assert "unknown unit 'XB'" in refused.stderr
     assert refused.stdout == ""
+
+
+def test_checks_run_in_an_environment_that_matches_the_lock_exactly(
+    full_project: tuple[str, Path],
+) -> None:
+    """A dependency taken out of pyproject.toml (and uv.lock) is gone from the checks too.
+
+    `uv run --frozen` alone never removes an installed package, so a test that still imports a
+    dependency the project no longer declares would pass on a laptop and fail for a consumer.
+    """
+    answer_set, project = full_project
+    if answer_set != "defaults":
+        pytest.skip("one project shows it")
+    uv = shutil.which("uv") or "uv"
+    pyproject = project / "pyproject.toml"
+    lock = project / "uv.lock"
+    declared, locked = pyproject.read_text(encoding="utf-8"), lock.read_text(encoding="utf-8")
+    uses = project / "tests" / "test_uses_attrs.py"
+    try:
+        subprocess.run([uv, "add", "--quiet", "attrs>=23.1"], cwd=project, check=True)
+        uses.write_text("import attrs\n\n\ndef test_attrs() -> None:\n    assert attrs\n", "utf-8")
+        assert make("test", project).returncode == 0
+        # As `copier recopy` once did: the dependency leaves pyproject.toml, uv.lock follows,
+        # and .venv still holds it.
+        pyproject.write_text(declared, encoding="utf-8")
+        subprocess.run([uv, "lock", "--quiet"], cwd=project, check=True)
+        result = make("test", project)
+        assert result.returncode != 0, result.stdout
+        assert "No module named 'attrs'" in result.stdout + result.stderr
+    finally:
+        uses.unlink(missing_ok=True)
+        pyproject.write_text(declared, encoding="utf-8")
+        lock.write_text(locked, encoding="utf-8")
+
+
+def closed_index() -> str:
+    """An index URL on 127.0.0.1 that nothing answers."""
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/simple/"
+
+
+def test_the_project_is_green_without_the_tools_and_carries_none_of_their_code(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """No index holds the tools: the copy says how to lock them later, check and build are green."""
+    dst = tmp_path / "acme-widgets"
+    result = copier(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--data",
+        "with_docs=false",
+        "--data",
+        f"tools_index={closed_index()}",
+        str(template_repo),
+        str(dst),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "`uv lock --script tools.py` did not complete" in output
+    assert not (dst / "tools.py.lock").exists()
+    for target in ("check", "build"):
+        done = make(target, dst)
+        assert done.returncode == 0, f"make {target}\n{done.stdout}\n{done.stderr}"
+    # Outside src/ and tests/, the template's only Python is the launcher, a few lines long.
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=dst, capture_output=True, text=True, check=True
+    ).stdout.split()
+    python = [p for p in tracked if p.endswith(".py") and not p.startswith(("src/", "tests/"))]
+    assert python == ["tools.py"]
+    statements = ast.parse((dst / "tools.py").read_text(encoding="utf-8")).body
+    assert [type(statement).__name__ for statement in statements] == ["Expr", "ImportFrom", "Raise"]
+    assert not [p for p in tracked if p.endswith((".whl", ".pyz", ".zip"))]

@@ -12,28 +12,25 @@ import json
 import os
 import re
 import secrets
+import shutil
 import stat
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from codeartifact_python_tools.release import expiry
 
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.pypiserver import PypiServer, free_port
-from tests.e2e.copier_cli import copier
+from tests.e2e.copier_cli import copier, lock_tools
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-# The generated project's own record of a token's expiry, imported as it imports it.
-if str(Path(__file__).resolve().parents[2] / "template") not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "template"))
-from scripts.release import expiry
+    from pathlib import Path
 
 pytestmark = pytest.mark.e2e
 
@@ -79,6 +76,7 @@ class Laptop:
 def render(source: Path, dst: Path, *flags: str) -> Path:
     result = copier("copy", "--trust", "--defaults", *flags, str(source), str(dst))
     assert result.returncode == 0, result.stdout + result.stderr
+    lock_tools(dst)  # what the skipped post-copy task would have done for the tools
     return dst
 
 
@@ -88,7 +86,8 @@ def laptop(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     # A clone of our own: a test tags a newer template release in it.
     source = work / "template"
     subprocess.run(["git", "clone", "-q", str(template_repo), str(source)], check=True)
-    # doctor needs neither git nor uv.lock: the post-copy task is skipped, to save time.
+    # doctor needs neither git nor uv.lock: the post-copy task is skipped, to save time; the
+    # tools' own lock (tools.py.lock) is written as the task writes it.
     fresh = render(source, work / "acme-widgets", "--skip-tasks")
     team = render(
         source, work / NAME, "--skip-tasks", *(f"--data={k}={v}" for k, v in TEAM.items())
@@ -237,41 +236,49 @@ def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
     assert laptop.index.password not in past.stdout + past.stderr
 
 
-def test_an_old_uv_without_uv_auth(laptop: Laptop) -> None:
-    """A uv 0.8 first on PATH: `make login` would fail with `unrecognized subcommand 'auth'`."""
+def test_an_old_uv_is_reported_before_uv_runs_anything(laptop: Laptop) -> None:
+    """A uv 0.8 first on PATH: it would run no tools (nor `uv auth` for `make login`)."""
     shim_dir = laptop.work / "old-uv"
     shim_dir.mkdir(exist_ok=True)
     shim = shim_dir / "uv"
     shim.write_text(
         f"#!{sys.executable}\n"
-        "import os, sys\n"
-        "args = sys.argv[1:]\n"
-        "if args[:1] == ['--version']:\n"
+        "import sys\n"
+        "if sys.argv[1:2] == ['--version']:\n"
         "    print('uv 0.8.0')\n"
         "    sys.exit(0)\n"
-        "if args[:1] == ['auth']:\n"
-        "    sys.stderr.write(\"error: unrecognized subcommand 'auth'\\n\")\n"
-        "    sys.exit(2)\n"
+        "sys.stderr.write('uv 0.8.0 was asked to run ' + ' '.join(sys.argv[1:]) + '\\n')\n"
         "sys.exit(3)\n",
         encoding="utf-8",
     )
     shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
     result = laptop.doctor(laptop.team, PATH=f"{shim_dir}{os.pathsep}{laptop.env['PATH']}")
-    out = result.stdout
-    assert result.returncode == 2, out + result.stderr
-    assert "✗ uv 0.8.0 has no `uv auth`: `make login` needs it\n    fix: uv self update\n" in out
     pyproject = (laptop.team / "pyproject.toml").read_text(encoding="utf-8")
     required = re.search(r'required-version = ">=([\d.]+)"', pyproject)
     assert required is not None
     floor = required.group(1)
-    if tuple(map(int, floor.split("."))) > (0, 8, 0):
-        assert f"✗ uv 0.8.0 is older than pyproject.toml's required-version (>={floor})" in out
-    else:  # the project's floor admits this uv: doctor says the floor is too low
-        assert (
-            f"! pyproject.toml's required-version (>={floor}) admits a uv without `uv auth`" in out
-        )
-    assert "? CodeArtifact token not checked: this uv has no `uv auth`\n" in out
-    assert "? Python versions not checked: `uv python find`: exit code 3\n" in out
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == (
+        f"✗ uv 0.8.0 is older than pyproject.toml's required-version (>={floor})\n"
+        f"    fix: uv self update  # or: python3 -m pip install --upgrade 'uv>={floor}'\n"
+    )
+    assert "was asked to run" not in result.stderr  # nothing but `uv --version`
+
+
+def test_no_uv_at_all_is_reported_with_its_fix(laptop: Laptop) -> None:
+    """A new laptop without uv: doctor says so, and how to install it, with the shell alone."""
+    tools = laptop.work / "no-uv-bin"
+    tools.mkdir(exist_ok=True)
+    for program in ("make", "sh", "sed", "awk"):
+        found = shutil.which(program)
+        assert found is not None
+        link = tools / program
+        if not link.exists():
+            link.symlink_to(found)
+    result = laptop.doctor(laptop.team, PATH=str(tools))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout.startswith("✗ uv is not on PATH (or does not run)\n    fix: ")
+    assert "pip install --user 'uv>=" in result.stdout
 
 
 def test_offline_it_says_what_it_could_not_check(laptop: Laptop) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.e2e.copier_cli import copier as run_copier
+from tests.e2e.copier_cli import lock_tools
 from tests.machine import run
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ def test_copier_update_of_the_owning_project_is_never_refused(
     assert len(fake_aws.calls) == calls_before  # its own name is not even looked up
 
 
-# --- The generated project's guard: `python -m scripts.name_guard` and `make check-name` --------
+# --- The generated project's guard: its tools' `check-name`, and `make check-name` ---------------
 
 
 @pytest.fixture
@@ -185,8 +186,8 @@ def project(template_repo: Path, tmp_path: Path, upstream: SimpleIndex) -> Path:
     dst = tmp_path / "acme-widgets"
     done, _ = copier(template_repo, dst)
     assert done.returncode == 0, done.stderr
-    assert (dst / "scripts" / "name_guard" / "__main__.py").is_file()
-    assert not (dst / "scripts" / "name_guard").is_symlink()  # copier copied the content
+    assert not (dst / "scripts").exists()  # the tools are a package, not the project's code
+    lock_tools(dst)  # as the post-copy task would have
     return dst
 
 
@@ -204,7 +205,7 @@ PROJECT_ENV = {
 def guard(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The guard the project's Makefile runs, with the Makefile's exported constants."""
     return subprocess.run(
-        [sys.executable, "-m", "scripts.name_guard", *args],
+        ["uv", "run", "--quiet", "--locked", "--script", "tools.py", *args],
         cwd=project,
         env={**os.environ, **PROJECT_ENV, **env},
         capture_output=True,
@@ -217,24 +218,24 @@ def guard(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
 def test_the_projects_guard_checks_the_release_version(
     project: Path, fake_aws: FakeCodeArtifact
 ) -> None:
-    ok = guard(project, "check", "acme-widgets", "--version", "0.1.0")
+    ok = guard(project, "check-name", "acme-widgets", "--version", "0.1.0")
     assert ok.returncode == 0, ok.stderr
     assert "no collision found" in ok.stderr
     fake_aws.add_package("acme-widgets", ["0.1.0"])
-    again = guard(project, "check", "acme-widgets", "--version", "0.1.0")
+    again = guard(project, "check-name", "acme-widgets", "--version", "0.1.0")
     assert again.returncode == 4
     assert "Version 0.1.0 of acme-widgets already exists in CodeArtifact" in again.stderr
     assert "Traceback" not in again.stderr
-    rerun = guard(project, "check", "acme-widgets", "--version", "0.1.0", "--allow-in-repository")
+    rerun = guard(project, "check-name", "acme-widgets", "--version", "0.1.0", "--allow-in-repository")
     assert rerun.returncode == 0, rerun.stderr
 
 
 def test_a_partial_check_never_says_no_collision(project: Path, upstream: SimpleIndex) -> None:
-    done = guard(project, "check", "acme-widgets", "--version", "0.1.0", NAME_GUARD_AWS="none")
+    done = guard(project, "check-name", "acme-widgets", "--version", "0.1.0", NAME_GUARD_AWS="none")
     assert done.returncode == 0, done.stderr
     assert "no collision found" not in done.stderr
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("name_guard: incomplete: acme-widgets 0.1.0: checked the public index")
+    assert last.startswith("name guard: incomplete: acme-widgets 0.1.0: checked the public index")
     assert upstream.url in last
     assert "NOT checked CodeArtifact repository 'python'" in last
     assert "NAME_GUARD_AWS=none" in last
@@ -245,26 +246,37 @@ def test_the_projects_guard_refuses_a_version_on_the_public_index(
 ) -> None:
     del fake_aws
     upstream.add("acme-widgets", ["0.1.0"])
-    done = guard(project, "check", "acme-widgets", "--version", "0.1.0")
+    done = guard(project, "check-name", "acme-widgets", "--version", "0.1.0")
     assert done.returncode == 4
     assert "exists on the public index" in done.stderr
 
 
-def test_the_projects_guard_strict_and_unverifiable(project: Path) -> None:
+def test_the_projects_guard_strict_and_unverifiable(project: Path, tmp_path: Path) -> None:
+    uv = shutil.which("uv")
+    assert uv is not None
+    (tmp_path / "uv-only").mkdir()
+    (tmp_path / "uv-only" / "uv").symlink_to(uv)  # uv's folder may hold an aws CLI too
     done = guard(
         project,
-        "check",
+        "check-name",
         "acme-widgets",
         NAME_CHECK_STRICT="1",
         NAME_GUARD_AWS="cli",
-        PATH="/nonexistent",
+        PATH=os.pathsep.join(  # everything the tools need, but no aws CLI
+            [str(tmp_path / "uv-only")]
+            + [
+                folder
+                for folder in os.environ["PATH"].split(os.pathsep)
+                if not (Path(folder) / "aws").exists()
+            ]
+        ),
     )
     assert done.returncode == 5, done.stderr
     assert "aws CLI is not on PATH" in done.stderr
 
 
 def test_the_projects_guard_protects_the_name(project: Path, fake_aws: FakeCodeArtifact) -> None:
-    done = guard(project, "protect", "acme-widgets")
+    done = guard(project, "protect-name", "acme-widgets")
     assert done.returncode == 0, done.stderr
     assert "publish=ALLOW, upstream=BLOCK" in done.stderr
     assert fake_aws.package("acme-widgets") == {
@@ -272,7 +284,7 @@ def test_the_projects_guard_protects_the_name(project: Path, fake_aws: FakeCodeA
         "versions": {},
     }
     fake_aws.fail("PutPackageOriginConfiguration", "AccessDeniedException", "not allowed")
-    denied = guard(project, "protect", "acme-widgets")
+    denied = guard(project, "protect-name", "acme-widgets")
     assert denied.returncode == 6
     assert "codeartifact:PutPackageOriginConfiguration" in denied.stderr
 

@@ -35,6 +35,7 @@ ALWAYS = {
     "src/{pkg}/sizes.py",
     "tests/test_packaging.py",
     "tests/test_sizes.py",
+    "tools.py",
 }
 WITH_CLI = {"src/{pkg}/__main__.py", "src/{pkg}/cli.py", "tests/test_cli.py"}
 WITH_DOCS = {
@@ -48,23 +49,6 @@ WITH_DOCS = {
     "docs/updating.md",
     "docs/usage.md",
 }
-
-
-def _shipped_scripts() -> set[str]:
-    """The helpers shipped whole: name guard (hooks/name_guard), release, doctor, update."""
-    guard = {f"scripts/name_guard/{p.name}" for p in (ROOT / "hooks" / "name_guard").glob("*.py")}
-    release = {
-        f"scripts/release/{p.name}"
-        for p in (ROOT / "template" / "scripts" / "release").glob("*.py")
-    }
-    doctor = {
-        f"scripts/doctor/{p.name}" for p in (ROOT / "template" / "scripts" / "doctor").glob("*.py")
-    }
-    update = {
-        f"scripts/template_update/{p.name}"
-        for p in (ROOT / "template" / "scripts" / "template_update").glob("*.py")
-    }
-    return guard | release | doctor | update
 
 
 def import_name(answers: dict[str, Any], project: Path) -> str:
@@ -88,9 +72,9 @@ def can_lock(answers: dict[str, Any]) -> bool:
 
 def expected_files(answers: dict[str, Any], project: Path) -> set[str]:
     """Every file path, relative and POSIX, that the answers call for."""
-    files = ALWAYS | _shipped_scripts()
+    files = set(ALWAYS)
     if can_lock(answers):
-        files |= {"uv.lock"}
+        files |= {"uv.lock", "tools.py.lock"}
     if answers.get("with_cli", True):
         files |= WITH_CLI
     if answers.get("with_docs", True):

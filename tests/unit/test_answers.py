@@ -28,6 +28,7 @@ GOOD = {
     "codeartifact_repository": "python",
     "aws_profile": "integration",
     "name_prefix": "acme-",
+    "tools_index": "default",
     "package_name": "acme-widgets",
     "import_name": "acme_widgets",
     "cli_name": "acme-widgets",
@@ -96,6 +97,14 @@ BAD = [
     ("aws_region", "us-gov-west-1", "CodeArtifact has no endpoint in us-gov-west-1"),
     ("aws_region", "us-iso-east-1", "CodeArtifact has no endpoint"),
     ("aws_region", "Europe", "region code such as eu-west-1"),
+    # Where the tools come from: written into tools.py and committed, so never a secret.
+    ("tools_index", "https://aws:ca-token@tools.example.com/simple/", "no credentials in the URL"),
+    ("tools_index", "https://tools.example.com/simple/ extra", "an http(s) simple-index URL"),
+    ("tools_index", "../codeartifact-python-tools", "absolute path"),
+    ("tools_index", "/nonexistent/codeartifact-python-tools", "has no pyproject.toml"),
+    ("tools_index", "ftp://tools.example.com/simple/", "an http(s) simple-index URL"),
+    ("tools_index", "Default", "`default`"),
+    ("tools_index", "", "`default`"),
 ]
 
 # Odd answers that are valid, and must stay so (the everything-on answer set builds some).
@@ -107,6 +116,9 @@ ACCEPTED = [
     ("github_repository", "a/..b"),
     ("aws_region", "ap-southeast-4"),
     ("package_name", "acme-" + "a" * 95),
+    ("tools_index", "codeartifact"),
+    ("tools_index", "https://tools.example.com/simple/"),
+    ("tools_index", str(ROOT / "codeartifact-python-tools")),
 ]
 
 

@@ -260,13 +260,17 @@ def test_typing_asks_nothing_and_enter_gives_the_verdict_at_the_prompt(
 def test_loading_the_guard_writes_no_bytecode_into_the_template(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # copier loads the adapter from its temporary clone, where template/scripts/name_guard links
-    # to hooks/name_guard: bytecode there would be walked as more template files.
+    # copier loads the adapter from its temporary clone, and the guard from the tools' source
+    # there: a clone deleted after the run, where bytecode would be written for nobody.
     import shutil  # noqa: PLC0415
 
-    hooks = tmp_path / "clone" / "hooks"
-    shutil.copytree(ROOT / "hooks", hooks, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in [m for m in sys.modules if m == "name_guard" or m.startswith("name_guard.")]:
+    clone = tmp_path / "clone"
+    hooks, tools = clone / "hooks", clone / "codeartifact-python-tools"
+    no_cache = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "hooks", hooks, ignore=no_cache)
+    shutil.copytree(ROOT / "codeartifact-python-tools" / "src", tools / "src", ignore=no_cache)
+    package = "codeartifact_python_tools"
+    for name in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
         monkeypatch.delitem(sys.modules, name)  # a first load, as in a fresh copier process
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as users run copier
@@ -274,7 +278,8 @@ def test_loading_the_guard_writes_no_bytecode_into_the_template(
     assert spec is not None
     assert spec.loader is not None
     spec.loader.exec_module(importlib.util.module_from_spec(spec))
-    assert sys.modules["name_guard"].__file__ == str(hooks / "name_guard" / "__init__.py")
-    assert sys.modules["name_guard.session"]  # loaded with the package, not later
-    assert not (hooks / "name_guard" / "__pycache__").exists()
+    source = tools / "src" / package
+    assert sys.modules[package].__file__ == str(source / "__init__.py")
+    assert sys.modules[f"{package}.guard.session"]  # loaded with the package, not later
+    assert not list(tools.rglob("__pycache__"))
     assert sys.dont_write_bytecode is False  # the setting is the user's again

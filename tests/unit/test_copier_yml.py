@@ -122,12 +122,30 @@ def test_index_urls_and_the_partition_are_derived_from_the_region(
         "aws_account_id": "123456789012",
         "aws_region": region,
         "codeartifact_repository": "python",
+        "tools_index": "default",
     }
     facts = _facts(jinja_env, answers)
     base = f"https://acme-123456789012.d.codeartifact.{host}/pypi/python/"
     assert facts["aws_partition"] == partition
     assert facts["publish_url"] == base
     assert facts["index_url"] == base + "simple/"
+
+
+def test_the_tools_named_are_the_package_this_template_carries(jinja_env: Environment) -> None:
+    pyproject = (ROOT / "codeartifact-python-tools" / "pyproject.toml").read_text(encoding="utf-8")
+    answers = {
+        "codeartifact_domain": "acme",
+        "aws_account_id": "123456789012",
+        "aws_region": "eu-west-1",
+        "codeartifact_repository": "python",
+        "tools_index": "default",
+    }
+    facts = _facts(jinja_env, answers)
+    assert f'name = "{facts["tools_name"]}"' in pyproject
+    # The version lives in the package's __init__.py alone ([tool.hatch.version] in pyproject.toml).
+    init = ROOT / "codeartifact-python-tools" / "src" / "codeartifact_python_tools" / "__init__.py"
+    assert f'__version__ = "{facts["tools_version"]}"' in init.read_text(encoding="utf-8")
+    assert facts["tools_name"] == "codeartifact-python-tools"
 
 
 @pytest.mark.parametrize(
