@@ -8,9 +8,10 @@ project already has an answers file. copier.yml asks `is_first_copy` once, in th
 `_message_after_copy` (rendered after the set-up committed the project) agree, and no file
 render pays for the question.
 
-`tools_package` reads the name and version of the tools package this template clone carries,
-and `tools_index_default` / `tools_index_problem` are the `tools_index` question's default and
-rule: where a project's `make` gets those tools.
+`tools_package` reads the name and version of the tools package this template clone carries (the
+version from the one file that holds it, as hatchling reads it when it builds the package), and
+`tools_index_default` / `tools_index_problem` are the `tools_index` question's default and rule:
+where a project's `make` gets those tools.
 """
 
 # ruff: noqa: INP001 - copier loads this file by path; hooks/ is a directory, not a package
@@ -44,17 +45,40 @@ def is_first_copy(destination: object, answers_file: object = "") -> bool:
     return not (Path(str(destination)) / (str(answers_file) or ANSWERS_FILE)).is_file()
 
 
+def table_field(toml: str, table: str, key: str) -> str:
+    """Return a string value of a TOML table, e.g. ("project", "name"); "" if absent.
+
+    A regular expression, not tomllib: copier may run this on Python 3.10.
+    """
+    heading = re.escape(f"[{table}]")
+    found = re.search(rf"^{heading}\s*$(.*?)(?=^\[|\Z)", toml, re.MULTILINE | re.DOTALL)
+    value = re.search(rf'^{key}\s*=\s*"([^"]*)"', found.group(1), re.MULTILINE) if found else None
+    return value.group(1) if value else ""
+
+
 def project_field(pyproject: str, key: str) -> str:
     """Return a string value of pyproject.toml's [project] table: name, version ("" if absent)."""
-    table = re.search(r"^\[project\]\s*$(.*?)(?=^\[|\Z)", pyproject, re.MULTILINE | re.DOTALL)
-    found = re.search(rf'^{key}\s*=\s*"([^"]*)"', table.group(1), re.MULTILINE) if table else None
-    return found.group(1) if found else ""
+    return table_field(pyproject, "project", key)
 
 
-def tools_package(field: str) -> str:
-    """Return the `name` or `version` of the tools package in this template clone."""
-    pyproject = (TEMPLATE_ROOT / TOOLS_FOLDER / "pyproject.toml").read_text(encoding="utf-8")
-    return project_field(pyproject, field)
+# The line hatchling's version source reads (`[tool.hatch.version] path`), without its leading `v`.
+VERSION_LINE = re.compile(r"^__version__ *= *(['\"])v?(?P<version>.+?)\1", re.MULTILINE)
+
+
+def tools_package(field: str, root: Path = TEMPLATE_ROOT) -> str:
+    """Return the `name` or `version` of the tools package in this template clone.
+
+    A version dynamic in pyproject.toml is the `__version__` of the file `[tool.hatch.version]
+    path` names, the one place that carries it.
+    """
+    folder = root / TOOLS_FOLDER
+    pyproject = (folder / "pyproject.toml").read_text(encoding="utf-8")
+    value = project_field(pyproject, field)
+    source = table_field(pyproject, "tool.hatch.version", "path")
+    if value or field != "version" or not source:
+        return value
+    found = VERSION_LINE.search((folder / source).read_text(encoding="utf-8"))
+    return found.group("version") if found else ""
 
 
 def tools_index_default(source: object) -> str:

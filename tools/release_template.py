@@ -1,9 +1,12 @@
 """Tag a release of this template: `python -m tools.release_template 0.2.0`.
 
-Refuses a dirty tree, a version that is not PEP 440 or not above the newest tag, and a release
-CHANGELOG.md says nothing about. Dates the version's CHANGELOG section (moving [Unreleased]
-there if the section does not exist yet) in a release commit, creates the annotated tag vX.Y.Z,
-and prints the push command: publishing stays a deliberate, separate step.
+Template release X.Y.Z is also tools release X.Y.Z (codeartifact-python-tools/, which the release
+workflow publishes from the tag). Refuses a dirty tree, a version that is not PEP 440 or not above
+the newest tag, a version the tools package does not carry (its `__version__`, and pyproject.toml's
+version if one is written there), and a release CHANGELOG.md says nothing about. Dates the
+version's CHANGELOG section (moving [Unreleased] there if the section does not exist yet) in a
+release commit, creates the annotated tag vX.Y.Z, and prints the push command: publishing stays a
+deliberate, separate step.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
+
+from tools.tools_release import ToolsPackage, ToolsReleaseError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -112,6 +117,17 @@ def _git(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
+def check_tools_version(version: Version, root: Path) -> None:
+    """Refuse a template version the tools package does not carry, naming the file to edit."""
+    try:
+        wrong = ToolsPackage.load(root).mismatches(str(version))
+    except ToolsReleaseError as error:
+        raise ReleaseError(str(error)) from None
+    if wrong:
+        msg = f"template release {version} is also tools release {version}: {wrong}; commit it"
+        raise ReleaseError(msg)
+
+
 def release(text: str, root: Path, today: dt.date) -> str:
     """Tag the release; return the command that publishes it."""
     version = parse_version(text)
@@ -125,6 +141,7 @@ def release(text: str, root: Path, today: dt.date) -> str:
     if latest is not None and version <= latest:
         msg = f"{version} is not above the newest release, v{latest}: pick a higher version"
         raise ReleaseError(msg)
+    check_tools_version(version, root)
     path = root / CHANGELOG
     if not path.is_file():
         msg = f"no {CHANGELOG} in {root}: run this from the template repository"

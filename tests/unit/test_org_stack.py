@@ -38,6 +38,8 @@ def test_the_copier_settings_say_what_the_stack_file_says() -> None:
     assert defaults["codeartifact_domain"] == parameters["DomainName"]
     assert defaults["codeartifact_repository"] == parameters["RepositoryName"]
     assert defaults["github_repository"].startswith(f"{parameters['GitHubOwner']}/")
+    # A word every laptop understands: a URL or a checkout's path belongs to one team or machine.
+    assert defaults["tools_index"] in {"default", "codeartifact"}
     assert set(stack["Parameters"]) <= set(cfn.load()["Parameters"])
 
 

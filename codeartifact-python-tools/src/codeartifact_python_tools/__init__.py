@@ -6,4 +6,6 @@
 here: the template's copier hooks load the name guard (the `guard` package) alone.
 """
 
+# The package's version, in this one place: hatchling builds it into the metadata, copier pins
+# generated projects' tools.py to it, and `make release-template` releases the template at it.
 __version__ = "0.3.0"
