@@ -5,9 +5,10 @@ PY_DIRS := hooks tests tools org benchmarks
 
 .PHONY: help install fmt lint type test test-fast test-min-copier pythons bench clean release-template fleet
 .PHONY: org-lint org-plan org-deploy org-laptop
+.PHONY: tools-dist tools-codeartifact tools-github-release org-region
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-21s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 install: ## Create the development environment
 	uv sync
@@ -41,7 +42,7 @@ test-min-copier: ## Unit and render tiers, a copy and an update, on the oldest s
 pythons: ## Install the Pythons the generated projects are tested with
 	uv python install 3.10 3.11 3.12 3.13 3.14
 
-bench: ## Time generation, the name guard and the project's checks; peers too if BENCH_COPIER_UV/BENCH_COOKIE name local clones
+bench: ## Time generation, the name guard and the project's checks; peers too if BENCH_COPIER_UV/BENCH_COOKIE name local clones; BENCH_UPSTREAM=configured: the guard asks this machine's index (default: local)
 	uv run python -m benchmarks.bench
 
 # --- The organisation's CodeArtifact set-up: org/README.md ------------------------------------
@@ -63,8 +64,27 @@ org-laptop: ## Once per laptop: make the organisation's answers copier's default
 clean: ## Remove caches
 	rm -rf .pytest_cache .mypy_cache .ruff_cache
 
-release-template: ## Tag a template release: make release-template VERSION=0.2.0
+release-template: ## Tag a template release, also the tools' release: make release-template VERSION=0.2.0
 	uv run python -m tools.release_template $(VERSION)
+
+# --- The release workflow's steps (.github/workflows/release.yml), from the tag vX.Y.Z ------------
+# TAG reaches the recipes as an environment variable ("$$TAG"), never pasted into their text.
+TOOLS_RELEASE = uv run python -m tools.tools_release --stack $(ORG_STACK)
+
+tools-dist: ## Build the tools package once into dist/ and check it: make tools-dist TAG=v0.3.0
+	rm -rf dist
+	uv build codeartifact-python-tools --out-dir dist/
+	uv run twine check --strict dist/*
+	$(TOOLS_RELEASE) check "$$TAG" dist
+
+tools-codeartifact: ## CI: upload dist/ to the organisation's CodeArtifact (a fork's renamed tools)
+	$(TOOLS_RELEASE) codeartifact "$$TAG" dist
+
+tools-github-release: ## CI: create TAG's GitHub release, dist/'s files and the CHANGELOG section
+	$(TOOLS_RELEASE) github-release "$$TAG" dist
+
+org-region: ## Print the organisation's AWS region (org/stack.json); in CI, also a step output
+	@$(TOOLS_RELEASE) region
 
 fleet: ## Repositories of an organisation made from this template: make fleet ORG=acme [JSON=1]
 	uv run python -m tools.fleet $(ORG) $(if $(JSON),--json) $(if $(TEMPLATE),--template $(TEMPLATE))

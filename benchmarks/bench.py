@@ -2,6 +2,12 @@
 
 Run with `make bench`. Prints a table of medians; targets on a 2-core machine: generation
 ≤ 1.0 s, warm `make check` ≤ 2.5 s, the guard's added time ≤ 0.3 s with 50 ms lookups.
+
+The renders' name guard asks a public index chosen with `--upstream` or BENCH_UPSTREAM
+(benchmarks/upstream.py): `local` (the default), a local index on 127.0.0.1 that answers at once;
+`configured`, the index this machine is configured with (NAME_GUARD_UPSTREAM_URL, uv or pip
+configuration, else the installer's default), network included. A line above the tables names
+it. The guard's own rows always use local doubles with 50 ms lookups.
 """
 
 from __future__ import annotations
@@ -18,9 +24,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarks import guard, peers
+from benchmarks import guard, peers, upstream
 from benchmarks.table import print_table
-from tests.doubles.simple_index import SimpleIndex
 from tests.machine import path_with_interpreters
 
 if TYPE_CHECKING:
@@ -42,6 +47,7 @@ def _run(args: Sequence[str], cwd: Path | None = None) -> None:
 def _copy(source: Path, dst: Path, *extra: str) -> None:
     # HEAD: the template as checked out, not its newest release tag.
     args = ["copy", "--trust", "--defaults", "--quiet", "--vcs-ref", "HEAD", *extra]
+    args += [f"--data={key}={value}" for key, value in peers.THIS_TEMPLATE_DATA.items()]
     _run([COPIER, *args, str(source), str(dst)])
 
 
@@ -58,16 +64,18 @@ def measure(rounds: int) -> list[tuple[str, str, str]]:
         # The working tree, committed and packed in a scratch repository, as the side-by-side
         # table times it.
         source = peers.this_template_clone(work / "source")
-        _copy(source, work / "warm-up", "--skip-tasks")  # fills the bytecode caches, as users have
+        # The folder names the package: every render asks the guard about the same free name.
+        project = work / "full" / upstream.NAME
+        _copy(source, work / "warm-up" / upstream.NAME, "--skip-tasks")  # fills bytecode caches
         generation = [
-            _timed(partial(_copy, source, work / f"gen{i}", "--skip-tasks")) for i in range(rounds)
+            _timed(partial(_copy, source, work / f"gen{i}" / upstream.NAME, "--skip-tasks"))
+            for i in range(rounds)
         ]
         rows.append(("copier copy --defaults (render only)", median(generation), "≤ 1.0 s"))
 
-        with_tasks = [_timed(lambda: _copy(source, work / "full"))]
+        with_tasks = [_timed(lambda: _copy(source, project))]
         rows.append(("copier copy --defaults (+ uv lock, git)", median(with_tasks), "-"))
 
-        project = work / "full"
         cold = [_timed(lambda: _run(["make", "check"], cwd=project))]
         rows.append(("make check, cold (first run)", median(cold), "-"))
         warm = [_timed(lambda: _run(["make", "check"], cwd=project)) for _ in range(rounds)]
@@ -83,10 +91,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--copier-uv", help="local clone of copier-uv (else $BENCH_COPIER_UV)")
     parser.add_argument("--cookie", help="local clone of scientific-python/cookie ($BENCH_COOKIE)")
     parser.add_argument("--peers-only", action="store_true", help="only the side-by-side table")
+    parser.add_argument(
+        "--upstream",
+        choices=upstream.MODES,
+        help=f"the renders' public index (else ${upstream.VARIABLE}, else local)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("make") is None:
         print("make is not on PATH", file=sys.stderr)
         return 1
+    try:
+        return _bench(args, upstream.choose(args.upstream, os.environ))
+    except upstream.UpstreamError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+
+
+def _bench(args: argparse.Namespace, mode: str) -> int:
     os.environ["PATH"] = path_with_interpreters()
     # Users' Pythons cache bytecode; without it every copier run recompiles copier (~0.7 s).
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -95,10 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["NAME_GUARD_AWS"] = "none"
     copier_uv = peers.peer_path(args.copier_uv, "BENCH_COPIER_UV")
     cookie = peers.peer_path(args.cookie, "BENCH_COOKIE")
-    with SimpleIndex.running(projects={}) as upstream:
-        os.environ["NAME_GUARD_UPSTREAM_URL"] = upstream.url
+    with upstream.chosen(mode) as where:
+        print(where, flush=True)  # now, too: the runs take minutes
         rows = [] if args.peers_only else measure(args.rounds)
         side_by_side = peers.compare(args.rounds, copier_uv, cookie)
+    print(f"\n{where}")
     if rows:
         print_table(rows)
         print()

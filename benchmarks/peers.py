@@ -9,7 +9,8 @@ shared machine falls on all of them alike; the table shows medians. What each st
 
 - render: `copier copy --trust --defaults --skip-tasks` from a local git clone of each template
   (copier clones it and checks out its newest tag, the same work for all three). This
-  template's name guard is live: it asks a local simple index standing in for the public one.
+  template's name guard is live: it asks a local simple index standing in for the public one,
+  or with BENCH_UPSTREAM=configured the index this machine is configured with (upstream.py).
 - first green: a fresh `.venv`, no tool caches (`.mypy_cache`, `.ruff_cache`,
   `.pytest_cache`, `dist/`), uv's download cache warm. This template: `uv sync`, `make check`,
   `make build`. Cookie: `uv sync`, then the Python tools of its pre-commit configuration at
@@ -50,6 +51,10 @@ COOKIE_DATA = {
     "vcs": "false",
 }
 COPIER_UV_DATA = {"project_name": "acme-widgets", "project_description": "Widgets for ACME"}
+# The tools folder of this checkout, as a copy from it gets by default, not of the scratch clone
+# the bench renders from: that one is deleted after the run, and its long temporary path went
+# into tools.py, over ruff's line length (`make check` failed on it).
+THIS_TEMPLATE_DATA = {"tools_index": str(ROOT / "codeartifact-python-tools")}
 TOOL_CACHES = (".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "dist", "build")
 # Cookie's checks, with the versions its .pre-commit-config.yaml pins (read at run time).
 COOKIE_LINT: tuple[Step, ...] = (
@@ -286,6 +291,7 @@ def compare(rounds: int, copier_uv: Path | None, cookie: Path | None) -> list[st
         ours = Template(
             "this template",
             this_template_clone(work / "sources" / "this-template"),
+            THIS_TEMPLATE_DATA,
             green=(("uv", "sync"), ("make", "check"), ("make", "build")),
             check=(("make", "check"),),
         )

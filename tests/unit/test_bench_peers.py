@@ -1,12 +1,19 @@
-"""The side-by-side benchmark's pure parts: the peers' pinned tools, and the table it prints."""
+"""The benchmark's parts that need no render: the peers' pinned tools, the table, the upstream.
+
+The upstream tests ask local indexes on 127.0.0.1 only: NAME_GUARD_UPSTREAM_URL comes first in
+the guard's own order, so the machine's configured index is never reached.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from benchmarks.peers import Template, cookie_steps, peer_path, table
+from benchmarks import bench, upstream
+from benchmarks.peers import THIS_TEMPLATE_DATA, Template, cookie_steps, peer_path, table
+from tests.doubles.simple_index import SimpleIndex
 
 PRE_COMMIT = """\
 repos:
@@ -70,3 +77,89 @@ def test_a_peer_is_optional(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert peer_path(str(tmp_path / "absent"), "BENCH_COOKIE") is None
     monkeypatch.setenv("BENCH_COOKIE", str(tmp_path))
     assert peer_path(None, "BENCH_COOKIE") == tmp_path
+
+
+def test_renders_name_this_checkouts_tools_not_the_scratch_clones() -> None:
+    # The scratch clone is deleted after the run, and its path is long enough to fail ruff.
+    tools = Path(THIS_TEMPLATE_DATA["tools_index"])
+    assert tools == Path(__file__).resolve().parents[2] / "codeartifact-python-tools"
+    assert (tools / "pyproject.toml").is_file()
+
+
+def test_the_upstream_is_local_unless_chosen_otherwise() -> None:
+    assert upstream.choose(None, {}) == "local"
+    assert upstream.choose(None, {"BENCH_UPSTREAM": " Configured "}) == "configured"
+    assert upstream.choose("local", {"BENCH_UPSTREAM": "configured"}) == "local"
+    with pytest.raises(upstream.UpstreamError, match="choose one of local, configured"):
+        upstream.choose(None, {"BENCH_UPSTREAM": "pypi"})
+
+
+def test_the_header_names_the_source_not_the_host() -> None:
+    local = upstream.describe("local", "", 0.001)
+    assert "local index on 127.0.0.1" in local
+    assert local.endswith("one lookup 0.00 s")
+    configured = upstream.describe("configured", "pip's default index", 0.136)
+    assert "the configured index (pip's default index)" in configured
+    assert configured.endswith("one lookup 0.14 s")
+
+
+def test_local_points_the_guard_at_a_local_index_for_the_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", "http://127.0.0.1:9/simple/")
+    with upstream.chosen("local") as line:
+        assert os.environ["NAME_GUARD_UPSTREAM_URL"].startswith("http://127.0.0.1:")
+        assert os.environ["NAME_GUARD_UPSTREAM_URL"] != "http://127.0.0.1:9/simple/"
+        assert "local index on 127.0.0.1" in line
+    assert os.environ["NAME_GUARD_UPSTREAM_URL"] == "http://127.0.0.1:9/simple/"
+
+
+def test_configured_asks_the_index_the_guard_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as index:
+        monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", index.url)
+        with upstream.chosen("configured") as line:
+            assert os.environ["NAME_GUARD_UPSTREAM_URL"] == index.url
+        assert index.requests  # probed once before the runs
+    assert "the configured index (NAME_GUARD_UPSTREAM_URL)" in line
+    assert "127.0.0.1" not in line
+
+
+def test_configured_stops_when_the_renders_name_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    with SimpleIndex.running(projects={upstream.NAME: ["1.0"]}) as index:
+        monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", index.url)
+        with (
+            pytest.raises(upstream.UpstreamError, match="taken there"),
+            upstream.chosen("configured"),
+        ):
+            pass
+
+
+def test_configured_stops_when_the_index_does_not_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", "http://127.0.0.1:9/simple/")
+    monkeypatch.setenv("NAME_GUARD_TIMEOUT", "0.5")
+    with (
+        pytest.raises(upstream.UpstreamError, match="NAME_GUARD_UPSTREAM_URL"),
+        upstream.chosen("configured"),
+    ):
+        pass
+
+
+def test_configured_stops_when_no_index_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    def nothing(*_: object) -> tuple[str, str]:
+        return "", "no public index URL found"
+
+    monkeypatch.setattr(upstream, "upstream_index", nothing)
+    with (
+        pytest.raises(upstream.UpstreamError, match="no public index URL found"),
+        upstream.chosen("configured"),
+    ):
+        pass
+
+
+def test_bench_refuses_an_unknown_upstream_before_any_work(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BENCH_UPSTREAM", "elsewhere")
+    monkeypatch.setattr(bench, "_bench", lambda *_: pytest.fail("the bench ran"))
+    assert bench.main([]) == 1
+    assert "BENCH_UPSTREAM='elsewhere'" in capsys.readouterr().err
