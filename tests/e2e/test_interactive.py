@@ -38,6 +38,7 @@ OTHER_ANSWERS = {
     "python_min": "3.12",
     "license": "MIT",
     "with_docs": "false",
+    "tools_index": "default",
 }
 
 

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.e2e
 
 BIN = Path(sys.executable).parent
 NAME = "acme-widgets"
-# The project's exit codes (scripts/release/errors.py): one per class of failure.
+# The tools' release exit codes (release/errors.py in the tools): one per class of failure.
 CREDENTIALS, ACCESS_DENIED, VERSION_EXISTS, TAKEN_UPSTREAM, UNREACHABLE = 10, 11, 12, 13, 14
 CHANGELOG = 16
 RETRY_WAIT = 0.1  # RELEASE_RETRY_WAIT: seconds before the first retry of an unreachable index
@@ -397,7 +397,7 @@ def test_pre_releases_then_the_final_release_collect_their_notes(project: Projec
         assert "- Second fix." in section
         assert f"## [{final}rc1] - " in text
         assert f"## [{final}rc2] - " in text
-        notes = project.run("uv", "run", "python", "-m", "scripts.release", "notes")
+        notes = project.run("uv", "run", "--quiet", "--locked", "--script", "tools.py", "notes")
         assert notes.returncode == 0, said(notes)
         assert notes.stdout.splitlines()[0] == "### Fixed"
     finally:
@@ -410,7 +410,7 @@ def test_pre_releases_then_the_final_release_collect_their_notes(project: Projec
 BAD_ANSWER, TOOL = 19, 20
 HTTP_TIMEOUT = 1  # RELEASE_HTTP_TIMEOUT for the fault table: the documented bounds scale with it
 # Documented bound for an index that never answers: ATTEMPTS reads of at most the timeout each,
-# and 1 + 2 + 4 waits of RELEASE_RETRY_WAIT between them (scripts/release/publish.py,
+# and 1 + 2 + 4 waits of RELEASE_RETRY_WAIT between them (release/publish.py in the tools,
 # docs/releasing.md).
 SILENT_BOUND = 4 * HTTP_TIMEOUT + 7 * RETRY_WAIT
 # Wall-clock ceiling for one `make publish-dist`, start-up and name check included: generous for
@@ -476,7 +476,7 @@ def test_a_redirect_off_the_index_never_carries_the_token(project: Project) -> N
             result, elapsed = publish_to(project, redirecting.url)
     assert failure_class(result) == BAD_ANSWER, said(result)
     assert f"redirected to {target}" in said(result)
-    assert "the token was not sent" in said(result)
+    assert "the credentials were not sent" in said(result)
     assert redirecting.authorizations()  # sent to the configured origin...
     assert elsewhere.seen == []  # ...and nothing at all to the other one
     assert project.token not in said(result)
@@ -543,5 +543,5 @@ def test_a_name_check_that_could_not_run_stops_a_release_in_ci_only(
         assert index.files() == []
     else:
         assert result.returncode == 0, said(result)
-        assert "name_guard: warning:" in said(result)
+        assert "name guard: warning:" in said(result)
         assert len(index.files()) == 2
