@@ -12,6 +12,7 @@ import pytest
 from plumbum import local
 
 from tests.answer_sets import ANSWER_SETS
+from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.simple_index import SimpleIndex
 from tests.machine import path_with_interpreters
 from tests.releases import NOT_TEMPLATE
@@ -51,6 +52,26 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         if key.startswith(("AWS_", "NAME_GUARD_", "UV_INDEX_", "UV_PUBLISH_", "CODEARTIFACT_")):
             del os.environ[key]
     home = tmp_path_factory.mktemp("aws-home")
+    # CodeArtifact's control plane is a fake `aws` serving an empty repository (acme/python,
+    # eu-west-1): every name is free there unless a test's own `fake_aws` says otherwise.
+    fake = FakeCodeArtifact(home / "fake-aws-state.json")
+    for answers in ANSWER_SETS.values():  # and each answer set's own repository, empty too
+        coordinates = (
+            "codeartifact_domain",
+            "aws_account_id",
+            "aws_region",
+            "codeartifact_repository",
+        )
+        if all(key in answers for key in coordinates):
+            fake.add_empty_repository(*(str(answers[key]) for key in coordinates))
+    fake_bin = fake.install(home / "fake-aws-bin").parent
+    # The user's own copier settings (an organisation's defaults, after `make org-laptop`) and
+    # git configuration never reach a test: copier reads an empty settings file, git a global
+    # configuration of the tests' own (never /dev/null, which git would replace if it wrote).
+    (home / "copier-settings.yml").write_text(
+        "{}\n", encoding="utf-8"
+    )  # copier refuses an empty one
+    (home / "gitconfig").write_text("", encoding="utf-8")
     os.environ.update(
         {
             # No credentials, no metadata service: botocore never leaves the machine.
@@ -62,7 +83,10 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             # One uv cache for every test, wherever a test moves HOME: packages built or
             # downloaded once (the tools among them) are not fetched again.
             "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR") or uv_cache_dir(),
-            "PATH": path_with_interpreters(),
+            "PATH": f"{fake_bin}{os.pathsep}{path_with_interpreters()}",
+            STATE_ENV: str(fake.state_file),
+            "COPIER_SETTINGS_PATH": str(home / "copier-settings.yml"),
+            "GIT_CONFIG_GLOBAL": str(home / "gitconfig"),
             # Commits made by post-copy tasks and update tests need an identity.
             "GIT_AUTHOR_NAME": "Template Tests",
             "GIT_AUTHOR_EMAIL": "tests@example.com",
@@ -71,10 +95,10 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         }
     )
     with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as upstream:
-        # The public upstream is a local index; CodeArtifact is checked through the fake `aws`
-        # that tests put on PATH, or not at all.
+        # The public upstream is a local index; CodeArtifact is the fake `aws` above, or the one
+        # a test puts first on PATH.
         os.environ["NAME_GUARD_UPSTREAM_URL"] = upstream.url
-        os.environ["NAME_GUARD_AWS"] = "none"
+        os.environ["NAME_GUARD_AWS"] = "cli"
         sync_task_environment()
         yield
     os.environ.clear()

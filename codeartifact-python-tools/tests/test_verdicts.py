@@ -115,13 +115,21 @@ def test_unverifiable_is_a_warning_naming_what_and_how_to_check_later(status: St
     assert "make check-name" in warning
 
 
-def test_strict_refuses_what_failed_but_not_what_was_switched_off() -> None:
+def test_strict_refuses_what_failed_and_what_was_switched_off() -> None:
     failed = UpstreamFinding(Status.UNKNOWN, reason="no answer within 3 s")
     verdict = judge("acme-widgets", upstream=failed, strict=True)
     assert verdict.exit_code == int(Kind.UNVERIFIED) == 5
     assert "strict" in verdict.message
+    assert "retry when the lookup can answer" in verdict.message
+    # Switched off on purpose is no way around a strict check: one variable would be enough.
     off = UpstreamFinding(Status.SKIPPED, reason="lookups are off (NAME_GUARD_OFFLINE=1)")
-    assert judge("acme-widgets", upstream=off, strict=True).ok
+    refused = judge("acme-widgets", upstream=off, strict=True)
+    assert refused.exit_code == 5
+    assert "lookups are off (NAME_GUARD_OFFLINE=1)" in refused.message
+    assert "switch the lookups back on" in refused.message
+    skipped = RepositoryFinding(Status.SKIPPED, REPO, reason="NAME_GUARD_AWS=none")
+    assert judge("acme-widgets", repository=skipped, strict=True).exit_code == 5
+    assert judge("acme-widgets", upstream=off).ok  # not strict: a warning
 
 
 def test_invalid_names_and_policy_come_first() -> None:

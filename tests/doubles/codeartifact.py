@@ -86,6 +86,8 @@ class FakeCodeArtifact(StateFile):
                 "packages": {},
                 "errors": {},
                 "calls": [],
+                # More repositories that exist, empty: (domain, owner, region, repository).
+                "empty_repositories": [],
             },
         )
 
@@ -115,6 +117,14 @@ class FakeCodeArtifact(StateFile):
         package["origin"] = {"publish": publish, "upstream": upstream}
         for version in versions or []:
             package["versions"][version] = {"status": "Published", "origin": origin}
+        self._write(state)
+
+    def add_empty_repository(
+        self, domain: str, domain_owner: str, region: str, repository: str
+    ) -> None:
+        """Make one more repository exist, with no package in it (another answer set's)."""
+        state = self._read()
+        state["empty_repositories"].append([domain, domain_owner, region, repository])
         self._write(state)
 
     def fail(self, operation: str, code: str, message: str = "") -> None:
@@ -256,6 +266,17 @@ def _check_target(state: dict[str, Any], operation: str, options: dict[str, str]
         _fail("ValidationException", operation, "This test double serves pypi.")
 
 
+def _empty_repository(state: dict[str, Any], options: dict[str, str]) -> dict[str, Any] | None:
+    """The state of one of the empty repositories, when the call names it; else None."""
+    region = options.get("region") or os.environ.get("AWS_REGION", "")
+    wanted = [options.get("domain"), options.get("domain-owner"), region, options.get("repository")]
+    if wanted not in state.get("empty_repositories", []):
+        return None
+    domain, owner, region, repository = wanted
+    coordinates = {"domain": domain, "domain_owner": owner, "region": region}
+    return {**state, **coordinates, "repository": repository, "packages": {}}
+
+
 def _origin(state: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     if entry["origin"] == "EXTERNAL":
         point = {"externalConnectionName": "public:pypi"}
@@ -380,6 +401,7 @@ def cli_main(argv: list[str]) -> int:
             write_state(state_file, state)
         if state["latency"]:
             time.sleep(state["latency"])
+        state = _empty_repository(state, options) or state
         _check_target(state, operation, options)
         with locked(state_file):
             state = read_state(state_file)

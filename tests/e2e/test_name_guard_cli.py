@@ -74,8 +74,9 @@ def test_a_name_taken_only_under_normalisation_is_refused(
 
 
 def test_a_free_name_is_rendered(
-    template_repo: Path, tmp_path: Path, upstream: SimpleIndex
+    template_repo: Path, tmp_path: Path, upstream: SimpleIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("NAME_GUARD_AWS", "none")
     dst = tmp_path / "acme-widgets"
     done, _ = copier(template_repo, dst)
     assert done.returncode == 0, done.stderr
@@ -128,6 +129,22 @@ def test_strict_refuses_an_upstream_it_cannot_reach(
     output = refused(copier(template_repo, dst, "name_check_strict=true")[0], dst)
     assert "was not checked on the public index" in output
     assert "strict" in output
+
+
+@pytest.mark.parametrize("off", ["NAME_GUARD_OFFLINE=1", "NAME_GUARD_AWS=none"])
+def test_strict_refuses_a_name_whose_lookups_are_switched_off(
+    template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, off: str
+) -> None:
+    """One variable is no way around an organisation's strict check (the README's promise)."""
+    key, value = off.split("=")
+    monkeypatch.setenv(key, value)
+    dst = tmp_path / "acme-widgets"
+    output = refused(copier(template_repo, dst, "name_check_strict=true")[0], dst)
+    assert "the name check is strict" in output
+    assert "switch the lookups back on" in output
+    monkeypatch.undo()  # the session's lookups: a local index and the fake aws
+    done, _ = copier(template_repo, dst, "name_check_strict=true")
+    assert done.returncode == 0, done.stderr  # with the lookups on, the free name passes
 
 
 def test_a_name_taken_in_codeartifact_is_refused(
@@ -226,7 +243,9 @@ def test_the_projects_guard_checks_the_release_version(
     assert again.returncode == 4
     assert "Version 0.1.0 of acme-widgets already exists in CodeArtifact" in again.stderr
     assert "Traceback" not in again.stderr
-    rerun = guard(project, "check-name", "acme-widgets", "--version", "0.1.0", "--allow-in-repository")
+    rerun = guard(
+        project, "check-name", "acme-widgets", "--version", "0.1.0", "--allow-in-repository"
+    )
     assert rerun.returncode == 0, rerun.stderr
 
 

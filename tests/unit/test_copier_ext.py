@@ -89,8 +89,12 @@ def test_filters(env: Environment) -> None:
 
 
 def test_a_free_name_passes_with_a_warning_for_what_was_not_checked(
-    env: Environment, upstream: SimpleIndex, capsys: pytest.CaptureFixture[str]
+    env: Environment,
+    upstream: SimpleIndex,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("NAME_GUARD_AWS", "none")
     assert validate(env, "acme-widgets") == ""
     # The name once, and its alternatives in the same round (suggestions cost no extra wait).
     assert upstream.requests.count("/simple/acme-widgets/") == 1

@@ -316,16 +316,24 @@ def assess(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one decision table, keywo
 def _unverified(
     text: str, status: Status, *, strict: bool, problems: list[Problem], warnings: list[str]
 ) -> None:
-    summary = "could not be checked, and the check is strict"
-    # A check skipped on purpose stays a warning; one that failed is refused when strict.
-    if strict and status is Status.UNKNOWN:
-        problems.append(
-            Problem(
-                Kind.UNVERIFIED,
-                f"{text} Refused because the name check is strict (name_check_strict, "
-                "NAME_GUARD_STRICT=1 or NAME_CHECK_STRICT=1): retry when the lookup can answer.",
-                summary,
-            )
-        )
-    else:
+    """A lookup that gave no answer: a warning, or with a strict check a refusal.
+
+    Strict refuses a lookup that was switched off too (NAME_GUARD_OFFLINE, NAME_GUARD_AWS=none):
+    otherwise one variable would be a way around the organisation's policy.
+    """
+    if not strict:
         warnings.append(text)
+        return
+    why = (
+        "retry when the lookup can answer"
+        if status is Status.UNKNOWN
+        else "switch the lookups back on (unset NAME_GUARD_OFFLINE, or NAME_GUARD_AWS=auto)"
+    )
+    problems.append(
+        Problem(
+            Kind.UNVERIFIED,
+            f"{text} Refused because the name check is strict (name_check_strict, "
+            f"NAME_GUARD_STRICT=1 or NAME_CHECK_STRICT=1): {why}.",
+            "could not be checked, and the check is strict",
+        )
+    )
