@@ -10,8 +10,10 @@ and `state`/`head` filters on pull-request lists. Every call is appended to the 
 The pull-request commands a project's drift check uses act on the current repository
 (`repository`, acme/acme-widgets unless given) through the same pull-request list that
 `gh api repos/{repository}/pulls` serves: `pr list --head BRANCH --json number --jq '.[].number'`
-(the open numbers, or nothing), `pr create` (prints the URL), `pr edit`, `label create`,
-`auth setup-git`.
+(the open numbers, or nothing), `pr create` (prints the URL), `pr edit` (`--title`,
+`--body-file`, `--add-label`), `label create`, `auth setup-git`, and `workflow run WORKFLOW --ref
+REF`, which records a workflow_dispatch in the state's `dispatches` and, like gh without a
+terminal, prints nothing.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class FakeGitHub(StateFile):
                 "endpoints": {},
                 "errors": {},
                 "calls": [],
+                "dispatches": [],
             },
         )
 
@@ -82,6 +85,12 @@ class FakeGitHub(StateFile):
         """The argument lists `gh` was called with, in order."""
         calls: list[list[str]] = self._read()["calls"]
         return calls
+
+    @property
+    def dispatches(self) -> list[dict[str, str]]:
+        """The workflow_dispatch events `gh workflow run` created: workflow and ref."""
+        dispatches: list[dict[str, str]] = self._read().get("dispatches", [])
+        return dispatches
 
     @property
     def pulls(self) -> list[dict[str, Any]]:
@@ -276,11 +285,16 @@ def _pr(state: dict[str, Any], args: list[str]) -> int:
         return 0
     if verb == "edit" and len(args) > 1:
         for pull in pulls:
-            if str(pull["number"]) == args[1]:
+            # gh takes a number, a URL or a branch.
+            if args[1] in (str(pull["number"]), pull["html_url"], pull["head"]["ref"]):
                 pull["title"] = _option(args, "--title") or pull["title"]
                 if "--body-file" in args:
                     body = Path(_option(args, "--body-file")).read_text(encoding="utf-8")
                     pull["body"] = body
+                label = _option(args, "--add-label")
+                if label and {"name": label} not in pull["labels"]:
+                    pull["labels"].append({"name": label})
+                sys.stdout.write(f"{pull['html_url']}\n")
                 return 0
         sys.stderr.write(f"no pull requests found for {args[1]}\n")
         return 1
@@ -288,13 +302,27 @@ def _pr(state: dict[str, Any], args: list[str]) -> int:
     return 1
 
 
+def _workflow(state: dict[str, Any], args: list[str]) -> int:
+    """`gh workflow run WORKFLOW [--ref REF]`: a workflow_dispatch on the current repository."""
+    if args[:1] != ["run"] or len(args) < 2 or args[1].startswith("-"):
+        sys.stderr.write("fake gh: only `gh workflow run WORKFLOW [--ref REF]` is served\n")
+        return 1
+    ref = _option(args, "--ref") or "main"
+    state.setdefault("dispatches", []).append({"workflow": args[1], "ref": ref})
+    return 0
+
+
 def cli_main(argv: list[str]) -> int:
-    """The fake `gh`: `auth status|setup-git`, `api [--paginate] ENDPOINT`, `pr`, `label`."""
+    """The fake `gh`: `auth`, `api [--paginate] ENDPOINT`, `pr`, `label` and `workflow run`."""
     state_file = Path(os.environ[STATE_ENV])
     with locked(state_file):
         state = read_state(state_file)
         state["calls"].append(argv)
-        code = _pr(state, argv[1:]) if argv[:1] == ["pr"] and state["logged_in"] else None
+        code = None
+        if argv[:1] == ["pr"] and state["logged_in"]:
+            code = _pr(state, argv[1:])
+        elif argv[:1] == ["workflow"] and state["logged_in"]:
+            code = _workflow(state, argv[1:])
         write_state(state_file, state)
     if argv[:2] in (["auth", "setup-git"], ["label", "create"]) and state["logged_in"]:
         code = 0

@@ -1,4 +1,7 @@
-"""The update's migration steps (hooks/migrations.py) and the update summary's pure parts."""
+"""The update's migration steps (hooks/migrations.py).
+
+The update tool's own pure parts are tested with the tools: codeartifact-python-tools/tests.
+"""
 
 from __future__ import annotations
 
@@ -34,11 +37,6 @@ def load(path: Path) -> ModuleType:
 @pytest.fixture(scope="module")
 def migrations() -> ModuleType:
     return load(ROOT / "hooks" / "migrations.py")
-
-
-@pytest.fixture(scope="module")
-def summary() -> ModuleType:
-    return load(ROOT / "template" / "scripts" / "template_update" / "summary.py")
 
 
 @pytest.mark.parametrize(
@@ -131,68 +129,6 @@ def test_relock_never_fails_and_says_why(
     monkeypatch.setattr(migrations.project_steps.shutil, "which", lambda _: None)
     assert "uv is not on PATH" in migrations.relock(tmp_path)
     assert migrations.relock(tmp_path / "nowhere") == ""
-
-
-def test_versions_and_the_newest_release(summary: ModuleType) -> None:
-    assert summary.parse_version("v1.2.3") == (1, 2, 3)
-    assert summary.parse_version("1.2.3") == (1, 2, 3)
-    assert summary.parse_version("v1.2.3-4-gabc1234") == (1, 2, 3)
-    assert summary.parse_version("main") is None
-    tags = ["v0.9.0", "v0.10.0", "v1.0.0rc1", "nightly", "v0.10.0-1-gabc1234"]
-    assert summary.newest_release(tags) == "v0.10.0"
-    assert summary.newest_release(["nightly"]) is None
-
-
-CHANGELOG = """# Changelog
-
-## [Unreleased]
-
-## [0.4.0] - 2027-03-01
-
-- Four.
-
-## [0.3.0] - 2027-02-01
-
-### Upgrading
-
-- Three.
-
-## [0.2.0] - 2027-01-01
-
-- Two.
-"""
-
-
-def test_the_changelog_sections_skipped_are_the_ones_after_the_project(
-    summary: ModuleType,
-) -> None:
-    sections = summary.changelog_sections(CHANGELOG, (0, 2, 0), (0, 4, 0))
-    assert sections.startswith("## [0.4.0] - 2027-03-01")
-    assert "### Upgrading\n\n- Three." in sections
-    assert "Two." not in sections
-    assert "Unreleased" not in sections
-
-
-def test_the_summary_says_what_to_resolve_and_the_body_carries_the_changelog(
-    summary: ModuleType,
-) -> None:
-    outcome = summary.Outcome(
-        from_version="v0.2.0",
-        to_version="v0.4.0",
-        changed=["Makefile", "pyproject.toml"],
-        conflicts=["Makefile"],
-        actions=["tick the box"],
-    )
-    lines = summary.summary(outcome)
-    assert lines[0] == "Template: v0.2.0 -> v0.4.0"
-    assert "Conflicts to resolve: 1" in lines
-    assert any("delete the markers" in line for line in lines)
-    assert "  - tick the box" in lines
-    assert lines[-1] == "make check: not checked: resolve the conflicts first"
-    body = summary.pull_request_body(outcome, "## [0.4.0]\n\n- Four.")
-    assert "- [ ] `Makefile`" in body
-    assert body.rstrip().endswith("- Four.")
-    assert summary.pull_request_title("v0.4.0") == "Update the template to v0.4.0"
 
 
 def test_a_bumped_version_is_kept_through_the_moved_version_line(

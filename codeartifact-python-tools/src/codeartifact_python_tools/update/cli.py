@@ -1,30 +1,36 @@
-"""`update-template` and `template-drift`: take the template's newer releases, by hand or weekly."""
+"""`update-template` and `template-drift`: take the template's newer releases, by hand or weekly.
+
+`template-drift` only prepares: the branch, its pull request body and a git bundle of the branch.
+It needs no token and pushes nothing; .github/workflows/template-drift.yml hands what it wrote to
+a second job that runs only git and gh, and pushes the branch and opens the pull request.
+"""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codeartifact_python_tools.commands import output, say
+from codeartifact_python_tools.commands import say
+from codeartifact_python_tools.release.github import write_outputs
 from codeartifact_python_tools.update import project
 from codeartifact_python_tools.update.errors import ExitCode, UpdateError
 from codeartifact_python_tools.update.project import answer, git
 from codeartifact_python_tools.update.summary import (
     BRANCH,
-    LABEL,
     Outcome,
     changelog_sections,
+    commit_message,
+    foreign_commits,
     newest_release,
     parse_version,
     pull_request_body,
-    pull_request_title,
     summary,
 )
 
 if TYPE_CHECKING:
     import argparse
 
-DESCRIPTION = "A newer release of the project template"
 INTERRUPTED = "Interrupted: `git status` shows what changed; `git checkout -- .` undoes it."
 EPILOG = """\
 exit codes: 0 updated and green, already current, or the drift pull request is up to date;
@@ -35,6 +41,17 @@ resolve; 6 updated without conflicts, but uv.lock or `make check` is not green.
 environment: COPIER (the copier command to run; default: the copier these tools were tested
 with, through uvx).
 """
+BODY_FILE = "pull-request.md"
+BUNDLE_FILE = "template-update.bundle"
+DRIFT_EPILOG = f"""\
+template-drift writes into --out (default: .git/template-drift) {BODY_FILE}, the pull request's
+body, and {BUNDLE_FILE}, the one commit on {BRANCH} beyond the current branch. In GitHub Actions
+it sets the step outputs `result` (current: nothing to do; branch-current: {BRANCH} already
+carries the newest release; branch-edited: {BRANCH} has commits the check did not make, left
+alone; update: prepared) and `version`. It exits 0 after an update with conflicts or a red
+`make check` too: the pull request body says which.
+
+{EPILOG}"""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,11 +63,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--data", action="append", default=[], metavar="KEY=VALUE", help="change an answer"
     )
     update.set_defaults(handler=_update, interrupted=INTERRUPTED)
-    text = "when the template is ahead, prepare the template-update branch and pull request"
-    drift = commands.add_parser("template-drift", help=text, description=text, epilog=EPILOG)
-    drift.add_argument("--body-file", type=Path, help="where to write the pull request body")
+    text = "when the template is ahead, prepare the template-update branch and its pull request"
+    drift = commands.add_parser("template-drift", help=text, description=text, epilog=DRIFT_EPILOG)
     drift.add_argument(
-        "--publish", action="store_true", help="push the branch and open or refresh the PR (CI)"
+        "--out", type=Path, help="where to write the pull request body and the git bundle"
     )
     drift.set_defaults(handler=_drift, interrupted=INTERRUPTED)
 
@@ -77,71 +93,79 @@ def _drift(arguments: argparse.Namespace) -> int:
     now, then = parse_version(current), parse_version(newest or "")
     if newest is None or then is None:
         say(f"The template at {source} has no release tags (vX.Y.Z): nothing to compare.")
+        write_outputs({"result": "current"})
         return ExitCode.OK
     if now is not None and now >= then:
         say(f"The project is on template {current}, the newest release: nothing to do.")
+        write_outputs({"result": "current", "version": current})
         return ExitCode.OK
-    if arguments.publish and _open_branch_is_current(newest):
-        say(f"The {BRANCH} branch already carries {newest}: its pull request is up to date.")
+    base, head = git("rev-parse", "--abbrev-ref", "HEAD").strip(), git("rev-parse", "HEAD").strip()
+    # Back where it started afterwards: the branch, or the commit a detached checkout is on.
+    back = (
+        ("switch", "--quiet", base) if base != "HEAD" else ("switch", "--quiet", "--detach", head)
+    )
+    held = _held_branch(newest, head)
+    if held:
+        write_outputs({"result": held, "version": newest})
         return ExitCode.OK
-    base = git("rev-parse", "--abbrev-ref", "HEAD").strip()
+    out = arguments.out or _default_out()
     git("switch", "--quiet", "-C", BRANCH)
     try:
         outcome = project.update(newest, [])
     except UpdateError:
-        git("switch", "--quiet", base)  # the update changed nothing: leave the project as it was
+        git(*back)  # the update changed nothing: leave the project as it was
         raise
-    title = pull_request_title(newest)
     git("add", "--all")
-    git("commit", "--quiet", "--no-verify", "--message", title)
+    git("commit", "--quiet", "--no-verify", "--message", commit_message(newest))
     changelog = changelog_sections(
         project.template_changelog(source, newest), now or (0, 0, 0), then
     )
-    body = pull_request_body(outcome, changelog)
-    body_file = arguments.body_file or Path(git("rev-parse", "--git-path", "template-update.md"))
-    body_file.write_text(body, encoding="utf-8")
-    say("\n".join(summary(outcome)))
-    say(f"Branch {BRANCH} has the update; the pull request body is in {body_file}.")
-    if arguments.publish:
-        _publish(base, title, body_file)
-    git("switch", "--quiet", base)
+    _write_handover(out, head, pull_request_body(outcome, changelog))
+    git(*back)
+    # Without the last line of a green summary, the advice to commit: the branch is committed.
+    say("\n".join(summary(outcome)[: -1 if outcome.green else None]))
+    say(
+        f"Branch {BRANCH} has the update, one commit on {head[:12]}; the pull request body is in "
+        f"{out / BODY_FILE}, the branch as a git bundle in {out / BUNDLE_FILE}."
+    )
+    write_outputs({"result": "update", "version": newest})
     return ExitCode.OK
 
 
-def _open_branch_is_current(newest: str) -> bool:
-    """Whether origin's template-update branch already holds this release (a reviewer's work)."""
-    if not git("ls-remote", "--heads", "origin", BRANCH).strip():
-        return False
-    git("fetch", "--quiet", "origin", BRANCH)
-    shown = project.run(["git", "show", f"FETCH_HEAD:{project.ANSWERS}"])
-    return f"_commit: {newest}\n" in shown.stdout
+def _held_branch(newest: str, base: str) -> str:
+    """Why origin's template-update branch must be left as it is ("" when it may be replaced)."""
+    tip = project.remote_branch(BRANCH)
+    if tip is None:
+        return ""
+    if project.carries(tip, newest):
+        say(f"The {BRANCH} branch already carries {newest}: its pull request is up to date.")
+        return "branch-current"
+    foreign = foreign_commits(project.commits_beyond(tip, base), project.committer_email())
+    if not foreign:
+        return ""
+    say(
+        f"The {BRANCH} branch has {len(foreign)} commit(s) the drift check did not make: it is "
+        f"left as it is, and {newest} waits. Merge or close its pull request and delete the "
+        f"branch, or take {newest} on it with `make update-template REF={newest}`."
+    )
+    for commit in foreign:
+        say(f"  {commit.sha[:12]} {commit.committer}: {commit.subject}")
+    return "branch-edited"
 
 
-def _publish(base: str, title: str, body_file: Path) -> None:
-    """Push the branch and open the pull request, or refresh the one already open."""
-    git("push", "--quiet", "--force", "origin", BRANCH)
-    _gh("label", "create", LABEL, "--force", "--color", "0e8a16", "--description", DESCRIPTION)
-    # `.[].number` prints nothing at all when no pull request is open (`.[0]` would print null).
-    query = ["--state", "open", "--json", "number", "--jq", ".[].number"]
-    found = next(iter(_gh("pr", "list", "--head", BRANCH, *query).split()), "")
-    body = ["--title", title, "--body-file", str(body_file)]
-    if found:
-        _gh("pr", "edit", found, *body, "--add-label", LABEL)
-        say(f"Refreshed pull request #{found}.")
-    else:
-        created = _gh("pr", "create", "--head", BRANCH, "--base", base, *body, "--label", LABEL)
-        say(f"Opened {created.strip()}")
+def _default_out() -> Path:
+    """.git/template-drift: inside git's own folder, so the working tree stays clean."""
+    # git ends the path with a newline: stripped, or it would end the folder's name.
+    return Path(git("rev-parse", "--git-path", "template-drift").strip())
 
 
-def _gh(*args: str) -> str:
-    process = project.run(["gh", *args], timeout=120)
-    if process.returncode != 0:
-        hint = ""
-        if "not permitted to create" in process.stderr:
-            hint = (
-                " Allow GitHub Actions to create pull requests: Settings, Actions, General, "
-                "Workflow permissions (docs/updating.md)."
-            )
-        msg = f"`gh {' '.join(args[:2])}` failed: {output(process)}{hint}"
-        raise UpdateError(ExitCode.FAILED, msg)
-    return process.stdout
+def _write_handover(out: Path, base: str, body: str) -> None:
+    """The pull request body and the branch as a git bundle, in OUT, replacing older ones."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in (BODY_FILE, BUNDLE_FILE):
+        target = out / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        target.unlink(missing_ok=True)
+    (out / BODY_FILE).write_text(body, encoding="utf-8")
+    project.bundle(out / BUNDLE_FILE, base, BRANCH)

@@ -15,13 +15,16 @@ from codeartifact_python_tools.commands import output, say
 from codeartifact_python_tools.update.errors import ExitCode, UpdateError
 from codeartifact_python_tools.update.summary import (
     CONFLICT_MARKER,
+    TRAILER,
+    Commit,
     Outcome,
+    migration_lines,
     newest_release,
     parse_version,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 ANSWERS = Path(".copier-answers.yml")
 # The copier that takes template updates: the versions this release was tested with.
@@ -33,14 +36,16 @@ COPIER = (
     "copier-template-extensions==0.3.4",
     "copier",
 )
-# Lines the template's migrations print for a person (hooks/migrations.py in the template).
-_ACTION = re.compile(r"^template migration: ACTION NEEDED: (.+)$", re.MULTILINE)
+# git never asks for a password it has no terminal for: a remote it cannot read is an answer.
+NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}
 
 
-def run(args: Sequence[str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def run(
+    args: Sequence[str], timeout: float = 900, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a command with its output captured; a missing executable is a clear error."""
     try:
-        return commands.run(args, timeout=timeout)
+        return commands.run(args, timeout=timeout, env=env)
     except commands.Missing as error:
         raise UpdateError(ExitCode.REFUSED, str(error)) from None
     except subprocess.TimeoutExpired as error:
@@ -188,7 +193,7 @@ def update(ref: str | None, data: Sequence[str], *, check: bool = True) -> Outco
         git("clean", "--quiet", "-fd")
         raise UpdateError(ExitCode.COPIER, msg)
     outcome = Outcome(from_version=before, to_version=answer("_commit"))
-    outcome.actions = _ACTION.findall(said)
+    outcome.migrations = migration_lines(said)
     outcome.changed = changed_files()
     outcome.conflicts = conflicted(outcome.changed)
     if "pyproject.toml" in outcome.conflicts:
@@ -206,3 +211,57 @@ def update(ref: str | None, data: Sequence[str], *, check: bool = True) -> Outco
         if checked.returncode != 0:
             say("\n".join(output(checked).splitlines()[-30:]))
     return outcome
+
+
+def remote_branch(branch: str) -> str | None:
+    """The commit origin's BRANCH is at, or None when origin has no such branch.
+
+    Asked of origin when it answers; else (CI checks out without keeping a credential) the
+    remote-tracking branch the checkout fetched with every other branch.
+    """
+    tracking = f"refs/remotes/origin/{branch}"
+    heads = run(["git", "ls-remote", "--heads", "origin", branch], timeout=120, env=NO_PROMPT)
+    if heads.returncode == 0:
+        if not heads.stdout.strip():
+            return None
+        fetched = run(
+            ["git", "fetch", "--quiet", "--no-tags", "origin", f"+refs/heads/{branch}:{tracking}"],
+            timeout=300,
+            env=NO_PROMPT,
+        )
+        if fetched.returncode != 0:
+            msg = f"could not fetch origin's {branch}: {output(fetched)}"
+            raise UpdateError(ExitCode.FAILED, msg)
+    known = run(["git", "rev-parse", "--verify", "--quiet", f"{tracking}^{{commit}}"])
+    return known.stdout.strip() if known.returncode == 0 else None
+
+
+def carries(commit: str, version: str) -> bool:
+    """Whether the project at COMMIT is on template VERSION (its answers file says so)."""
+    shown = run(["git", "show", f"{commit}:{ANSWERS.as_posix()}"])
+    return shown.returncode == 0 and f"_commit: {version}\n" in shown.stdout
+
+
+def commits_beyond(tip: str, base: str) -> list[Commit]:
+    """The commits reachable from TIP and not from BASE, newest first."""
+    # One line each, fields split by the unit separator, which no name or subject holds.
+    fields = f"%H%x1f%ce%x1f%(trailers:key={TRAILER},valueonly,separator=%x2C)%x1f%s"
+    listed = git("log", f"--format={fields}", tip, "--not", base)
+    found = []
+    for line in listed.splitlines():
+        sha, committer, trailer, subject = [*line.split("\x1f"), "", "", ""][:4]
+        found.append(Commit(sha, committer, trailer.strip(), subject))
+    return found
+
+
+def committer_email() -> str:
+    """The email git commits with here (GIT_COMMITTER_EMAIL, else the configured user)."""
+    ident = git("var", "GIT_COMMITTER_IDENT")
+    match = re.search(r"<([^>]*)>", ident)
+    return match.group(1) if match else ""
+
+
+def bundle(path: Path, base: str, branch: str) -> None:
+    """Write BRANCH's commits beyond BASE to a git bundle: what the publish job pushes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    git("bundle", "create", "--quiet", str(path), f"{base}..{branch}")

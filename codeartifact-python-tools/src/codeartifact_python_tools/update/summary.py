@@ -1,4 +1,4 @@
-"""Pure parts: template versions, the CHANGELOG sections skipped, the summary and PR body text."""
+"""Pure parts: versions, CHANGELOG sections, migration lines, summary, PR body, whose commits."""
 
 from __future__ import annotations
 
@@ -10,8 +10,17 @@ _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:-\d+-g[0-9a-f]+)?$")
 _HEADING = re.compile(r"^## \[?v?(\d+\.\d+\.\d+)\]?")
 # Built, not written out: a literal marker line would make this file look conflicted.
 CONFLICT_MARKER = "<" * 7 + " before updating"
+# The update branch; .github/workflows/template-drift.yml names it too, and labels its pull
+# request with the same word.
 BRANCH = "template-update"
-LABEL = "template-update"
+# The trailer on the commit `template-drift` makes (its value: the release it brings). With the
+# committer, it tells the check's own commits from a reviewer's, which are never overwritten; the
+# publish job of .github/workflows/template-drift.yml applies the same rule.
+TRAILER = "Template-Drift"
+# What the template's migrations print for the update (hooks/migrations.py in the template), and
+# the mark on a step only a person can take.
+_MIGRATION = re.compile(r"^template migration: (.+?)[ \t\r]*$", re.MULTILINE)
+ACTION = "ACTION NEEDED: "
 
 Version = tuple[int, int, int]
 
@@ -46,6 +55,34 @@ def changelog_sections(text: str, after: Version, upto: Version) -> str:
     return "\n".join(kept).strip()
 
 
+def migration_lines(said: str) -> list[str]:
+    """Every line the template's migrations printed, in order, each once, without the prefix."""
+    return list(dict.fromkeys(_MIGRATION.findall(said)))
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit on the update branch, as far as telling who made it goes."""
+
+    sha: str
+    committer: str  # the committer's email
+    trailer: str  # the value of the TRAILER trailer, "" without one
+    subject: str
+
+
+def foreign_commits(commits: list[Commit], committer: str) -> list[Commit]:
+    """The commits the drift check did not make: no TRAILER, or committed by someone else.
+
+    A reviewer who amends the check's commit becomes its committer, so their work counts too.
+    """
+    return [c for c in commits if not c.trailer or c.committer.lower() != committer.lower()]
+
+
+def commit_message(to_version: str) -> str:
+    """The message of the drift check's commit: the pull request's title, then TRAILER."""
+    return f"{pull_request_title(to_version)}\n\n{TRAILER}: {to_version}\n"
+
+
 @dataclass
 class Outcome:
     """What an update did, for the summary and the pull request body."""
@@ -54,9 +91,14 @@ class Outcome:
     to_version: str
     changed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)  # what migrations asked a person to do
+    migrations: list[str] = field(default_factory=list)  # what the migrations printed, in order
     lock_note: str = ""  # empty when uv.lock is current
     check: str = "skipped"  # "green", "red" or "skipped"
+
+    @property
+    def actions(self) -> list[str]:
+        """What the migrations ask a person to do (their ACTION NEEDED lines, without the mark)."""
+        return [line.removeprefix(ACTION) for line in self.migrations if line.startswith(ACTION)]
 
     @property
     def green(self) -> bool:
@@ -79,9 +121,13 @@ def summary(outcome: Outcome) -> list[str]:
         )
     else:
         lines.append("Conflicts to resolve: none")
-    if outcome.actions:
-        lines.append("The new template version asks you to:")
-        lines += [f"  - {action}" for action in outcome.actions]
+    if outcome.migrations:
+        asks = len(outcome.actions)
+        lines.append(
+            f"Template migrations: {len(outcome.migrations)}"
+            + (f", {asks} asking you to act (ACTION NEEDED)" if asks else "")
+        )
+        lines += [f"  - {line}" for line in outcome.migrations]
     lines.append(f"uv.lock: {outcome.lock_note or 'current'}")
     health = {
         "green": "green",
@@ -105,7 +151,9 @@ def pull_request_body(outcome: Outcome, changelog: str) -> str:
     lines = summary(outcome)[:-1] if outcome.green else summary(outcome)
     intro = (
         "The weekly template-drift check (`make template-drift`) found a newer template "
-        "release and ran `make update-template` on this branch."
+        "release and ran `make update-template` on this branch. Once you push a commit "
+        "here, the check leaves the branch alone until it is merged or deleted: it never "
+        "overwrites your work."
     )
     parts = [
         intro,
@@ -122,6 +170,15 @@ def pull_request_body(outcome: Outcome, changelog: str) -> str:
             "Check out this branch, resolve each file below, commit and push:",
             "",
             *[f"- [ ] `{path}`" for path in outcome.conflicts],
+        ]
+    if outcome.actions:
+        parts += [
+            "",
+            "### Action needed",
+            "",
+            "The template's migrations ask a person to do this before merging:",
+            "",
+            *[f"- [ ] {action}" for action in outcome.actions],
         ]
     parts += ["", "### What changed in the template", ""]
     parts.append(changelog or "The template's CHANGELOG has no section for these versions.")
