@@ -94,8 +94,8 @@ def _load_answer_rules() -> ModuleType:
 
 answer_rules = _load_answer_rules()
 
-from codeartifact_python_tools.guard import api  # noqa: E402 - needs the sys.path entry above
-from codeartifact_python_tools.guard import names  # noqa: E402
+# The guard's modules, from the tools' source: they need the sys.path entry above.
+from codeartifact_python_tools.guard import api, names  # noqa: E402
 from codeartifact_python_tools.guard.settings import Settings  # noqa: E402
 from codeartifact_python_tools.guard.verdicts import syntax_verdict  # noqa: E402
 

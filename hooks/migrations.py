@@ -13,6 +13,8 @@ only a person can do is printed as exact instructions instead.
 - `retire FOLDER MANIFEST`: before the merge, remove the files the template shipped in FOLDER
   (0.3.0: scripts/, now the tools package); a file the team changed is kept aside as
   `<name>.kept`, with an ACTION NEEDED line naming it.
+- `tail FILE ANCHOR`: keep what the team appended to FILE after its last template line
+  (ANCHOR), through a release that changes that line: set aside before the merge, appended after.
 - `say TEXT`: print what a person must do, once, on the update that crosses that version.
 - `relock`: after the merge, bring uv.lock in line with the merged pyproject.toml, and
   tools.py.lock with the tools version the new template names.
@@ -181,6 +183,51 @@ def version_after(template_version: str, root: Path) -> str:
     return f"kept your version {team_version} in pyproject.toml's new version line"
 
 
+def split_tail(text: str, anchor: str) -> tuple[str, str]:
+    """Split the text after its last line ANCHOR: (the template's part, what the team added)."""
+    lines = text.splitlines(keepends=True)
+    last = max((i for i, line in enumerate(lines) if line.rstrip("\n") == anchor), default=None)
+    if last is None:
+        return text, ""
+    head, tail = "".join(lines[: last + 1]), "".join(lines[last + 1 :])
+    return (head, tail) if tail.strip() else (text, "")
+
+
+def tail_before(path: str, anchor: str, root: Path) -> str:
+    """Before the merge: set aside what the team appended after the template's last line.
+
+    A team appends its own targets to the Makefile; a release that changes the last template
+    lines would otherwise put every one of them in a conflict.
+    """
+    target = root / path
+    if not target.is_file():
+        return ""
+    head, tail = split_tail(target.read_text(encoding="utf-8"), anchor)
+    if not tail:
+        return ""
+    stash = _stash(root, f"{path}.tail")
+    stash.parent.mkdir(parents=True, exist_ok=True)
+    stash.write_text(tail, encoding="utf-8")
+    target.write_text(head, encoding="utf-8")
+    _git(["add", "--", path], root)  # copier diffs the index: the team's side ends there now
+    return ""
+
+
+def tail_after(path: str, root: Path) -> str:
+    """After the merge: append what the team had added, below the new template's last line."""
+    stash, target = _stash(root, f"{path}.tail"), root / path
+    if not stash.is_file():
+        return ""
+    tail = stash.read_text(encoding="utf-8")
+    stash.unlink()
+    if not target.is_file():
+        return f"ACTION NEEDED: {path} is gone: what you had added to it was:\n{tail}"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.rstrip("\n") + "\n" + tail, encoding="utf-8")
+    _git(["reset", "--quiet", "--", path], root)  # the index as the team left it
+    return f"kept what you had added at the end of {path}"
+
+
 KEPT_SUFFIX = ".kept"
 
 
@@ -286,6 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     move.add_argument("new")
     tell = steps.add_parser("say", help="print what a person must do")
     tell.add_argument("text")
+    end = steps.add_parser("tail", help="keep what the team appended to a file")
+    end.add_argument("path")
+    end.add_argument("anchor", help="the template's last line, as the old release wrote it")
     old = steps.add_parser("retire", help="remove a folder the template no longer ships")
     old.add_argument("folder")
     old.add_argument("manifest", type=Path, help="`sha256  path` of every file it ever shipped")
@@ -302,6 +352,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.step == "version":
         keep_version = version_after if stage == "after" else version_before
         note = keep_version(args.template_version, root)
+    elif args.step == "tail":
+        note = (
+            tail_after(args.path, root)
+            if stage == "after"
+            else tail_before(args.path, args.anchor, root)
+        )
     elif args.step == "retire":
         note = retire(args.folder, args.manifest, root) if stage == "before" else ""
     elif args.step == "say":

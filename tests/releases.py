@@ -21,11 +21,12 @@ NOT_TEMPLATE = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache",
 
 
 def release_history(destination: Path, current: str) -> Path:
-    """Clone this repository: FIRST_RELEASE tagged v0.1.0, the working tree committed as CURRENT."""
+    """Clone this repository: releases 0.1.0 and 0.2.0 tagged, the working tree as CURRENT."""
     # No tags: this repository may carry its own (v0.1.0 among them, as the README says).
     git("clone", "--quiet", "--no-checkout", "--no-tags", str(ROOT), str(destination), cwd=ROOT)
     # As the README says to tag it.
     git("tag", "-a", "v0.1.0", FIRST_RELEASE, "-m", "Template release 0.1.0", cwd=destination)
+    git("tag", "-a", "v0.2.0", SECOND_RELEASE, "-m", "Template release 0.2.0", cwd=destination)
     shutil.copytree(ROOT, destination, ignore=NOT_TEMPLATE, symlinks=True, dirs_exist_ok=True)
     git("add", "--all", cwd=destination)
     # --allow-empty: on a clean checkout (CI) the working tree is the commit already.

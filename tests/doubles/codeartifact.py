@@ -268,8 +268,11 @@ def _check_target(state: dict[str, Any], operation: str, options: dict[str, str]
 
 def _empty_repository(state: dict[str, Any], options: dict[str, str]) -> dict[str, Any] | None:
     """The state of one of the empty repositories, when the call names it; else None."""
-    region = options.get("region") or os.environ.get("AWS_REGION", "")
-    wanted = [options.get("domain"), options.get("domain-owner"), region, options.get("repository")]
+    keys = ("domain", "domain-owner", "region", "repository")
+    wanted = [
+        options.get(key) or (os.environ.get("AWS_REGION", "") if key == "region" else "")
+        for key in keys
+    ]
     if wanted not in state.get("empty_repositories", []):
         return None
     domain, owner, region, repository = wanted

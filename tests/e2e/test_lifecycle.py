@@ -1,20 +1,20 @@
-"""A year of template releases: a team's project, generated from the previous release (0.1.0, the
-commit c65932f of this repository) and edited, takes the current one, then the next.
+"""Years of template releases: a team's project takes each one and stays green.
 
-Real copier, git, uv and make throughout; `gh` is the double in tests/doubles/gh.py.
+This repository's history, tagged in a scratch clone: 0.1.0 (commit c65932f), 0.2.0 (d4ffd7f),
+and the working tree as the current release, which moves the template's tools out of the project
+into one package. Real copier, git, uv and make throughout, and each release's own update path:
+0.1.0 has no `make update-template`, 0.2.0 runs its own copy of the update script.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from codeartifact_python_tools import __version__ as tools_version
 
-from tests.answer_sets import ANSWER_SETS, FULL_SETS
-from tests.doubles.gh import FakeGitHub
+from tests.answer_sets import ANSWER_SETS
 from tests.e2e.copier_cli import copier
 from tests.e2e.test_copy import data_args
 from tests.machine import run
@@ -22,10 +22,11 @@ from tests.releases import release_history
 
 if TYPE_CHECKING:
     import subprocess
+    from pathlib import Path
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
+CURRENT = f"v{tools_version}"  # template release X.Y.Z is tools release X.Y.Z
 TIMINGS: list[tuple[str, float]] = []  # printed with -s: the update timings users wait for
 
 
@@ -35,32 +36,30 @@ def sh(*args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
-def make(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
+def make(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     started = time.monotonic()
-    done = run(["make", *args], cwd=cwd, env=env, timeout=900)
+    done = run(["make", *args], cwd=cwd, timeout=900)
     TIMINGS.append((f"make {' '.join(args)}", time.monotonic() - started))
     return done
 
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This repository's history in a scratch clone: 0.1.0 tagged, the tree as v0.2.0."""
-    return release_history(tmp_path_factory.mktemp("releases") / "template", "v0.2.0")
+    """This repository's history in a scratch clone: 0.1.0 and 0.2.0 tagged, the tree current."""
+    return release_history(tmp_path_factory.mktemp("releases") / "template", CURRENT)
 
 
-def generate(releases: Path, answer_set: str, where: Path) -> Path:
-    """A project from template 0.1.0, as a team got it then."""
+def generate(releases: Path, answer_set: str, where: Path, release: str) -> Path:
+    """A project from an earlier template release, as a team got it then."""
     project = where / "acme-widgets"
     answers = ANSWER_SETS[answer_set]
-    args = ("copy", "--trust", "--defaults", "--vcs-ref", "v0.1.0", *data_args(answers))
+    args = ("copy", "--trust", "--defaults", "--vcs-ref", release, *data_args(answers))
     created = copier(*args, str(releases), str(project), cwd=where)
     assert created.returncode == 0, created.stderr
     return project
 
 
-def edit_like_a_team(project: Path) -> str:
+def edit_like_a_team(project: Path, reference: str) -> str:
     """Edits in the Makefile, a workflow, pyproject (through uv add), README, source and docs."""
     package = next(p.name for p in (project / "src").iterdir() if p.is_dir())
     with (project / "Makefile").open("a", encoding="utf-8") as makefile:
@@ -79,8 +78,8 @@ def edit_like_a_team(project: Path) -> str:
         "    assert kibibytes(2) == 2048\n",
         encoding="utf-8",
     )
-    reference = project / "docs" / "reference.md"
-    reference.write_text(reference.read_text(encoding="utf-8") + f"\n::: {package}.units\n")
+    page = project / "docs" / reference
+    page.write_text(page.read_text(encoding="utf-8") + f"\n::: {package}.units\n")
     sh("uv", "add", "--quiet", "attrs>=23.1", cwd=project)
     sh("uv", "version", "--bump", "minor", "--quiet", cwd=project)  # the team released 0.2.0
     sh("git", "add", "--all", cwd=project)
@@ -103,144 +102,147 @@ def assert_team_edits_kept(project: Path, package: str) -> None:
         assert not [line for line in lines if line.startswith("<<<<<<< ")], path
 
 
-@pytest.mark.parametrize("answer_set", FULL_SETS)
-def test_a_team_project_takes_the_current_release_and_stays_green(
-    releases: Path, tmp_path: Path, answer_set: str
+def assert_on_the_tools_package(project: Path) -> None:
+    """The current release: no scripts/ code of the template's, the tools pinned and runnable."""
+    assert not list(project.glob("scripts/**/*.py"))
+    header = (project / "tools.py").read_text(encoding="utf-8")
+    assert "codeartifact-python-tools" in header
+    assert (project / "tools.py.lock").is_file()
+    assert f"_commit: {CURRENT}" in (project / ".copier-answers.yml").read_text()
+    # The tools answer through the Makefile, as they will in the release job.
+    checked = make("check-name", cwd=project)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "name guard: ok: " in checked.stderr
+
+
+def test_a_project_from_0_1_0_takes_0_2_0_then_the_tools_package_and_stays_green(
+    releases: Path, tmp_path: Path
 ) -> None:
-    project = generate(releases, answer_set, tmp_path)
-    package = edit_like_a_team(project)
+    project = generate(releases, "defaults", tmp_path, "v0.1.0")
+    package = edit_like_a_team(project, "reference.md")
 
     # 0.1.0 has no `make update-template`: its one update is the command docs/updating.md gives.
     started = time.monotonic()
-    updated = copier(
-        "update",
-        "--trust",
-        "--defaults",
-        "--conflict",
-        "inline",
-        "--vcs-ref",
-        "v0.2.0",
-        cwd=project,
-    )
-    TIMINGS.append((f"copier update 0.1.0 -> 0.2.0 ({answer_set})", time.monotonic() - started))
+    args = ("update", "--trust", "--defaults", "--conflict", "inline", "--vcs-ref", "v0.2.0")
+    updated = copier(*args, cwd=project)
+    TIMINGS.append(("copier update 0.1.0 -> 0.2.0", time.monotonic() - started))
     said = updated.stdout + updated.stderr
     assert updated.returncode == 0, said
     assert "Traceback" not in said
-
     assert_team_edits_kept(project, package)
     # The rename migration moved the team's page, edits and all; the old name is gone.
     assert not (project / "docs" / "reference.md").exists()
     assert f"::: {package}.units" in (project / "docs" / "api.md").read_text()
-    # The migration that needs a person says exactly what to do, with this project's names.
-    repository = ANSWER_SETS[answer_set].get("github_repository", "acme/acme-widgets")
-    assert f"https://github.com/{repository}/settings/actions" in said
-    assert "Allow GitHub Actions to create and approve pull requests" in said
-    assert f"https://github.com/{repository}/settings/environments" in said
+    # The migrations that need a person say exactly what to do, with this project's names.
+    assert "https://github.com/acme/acme-widgets/settings/actions" in said
     assert "aws iam update-assume-role-policy --role-name ROLE_NAME" in said
-    assert "_commit: v0.2.0" in (project / ".copier-answers.yml").read_text()
-    # The template moved the version line; the team's version moved with it.
     pyproject = (project / "pyproject.toml").read_text()
-    assert pyproject.count('version = "0.2.0"\n') == 1
-    assert 'version = "0.2.0"\nclassifiers = [' in pyproject
+    assert pyproject.count('version = "0.2.0"\n') == 1  # the team's version, on the moved line
     assert "kept your version 0.2.0" in said
-    assert (project / ".github" / "workflows" / "template-drift.yml").is_file()
-    # `make check` starts with `uv lock --check`: the update re-locked uv.lock.
-    checked = make("check", cwd=project)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    sh("git", "add", "--all", cwd=project)
+    sh("git", "commit", "--quiet", "--message", "Template 0.2.0", cwd=project)
+
+    # From 0.2.0 on, the project updates itself, with 0.2.0's own update script and copier pin.
+    moved = make("update-template", cwd=project)
+    said = moved.stdout + moved.stderr
+    assert moved.returncode == 0, said
+    assert f"Template: v0.2.0 -> {CURRENT}" in said
+    assert "Conflicts to resolve: none" in said
+    assert "make check: green" in said
+    assert_team_edits_kept(project, package)
+    assert_on_the_tools_package(project)
 
 
-def release_next(releases: Path) -> None:
-    """Template 0.3.0: one more change to a template file, with its CHANGELOG section."""
+def test_a_0_2_0_project_with_a_patched_script_keeps_the_patch_aside_and_stays_green(
+    releases: Path, tmp_path: Path
+) -> None:
+    """The platform team's worry: a team that patched the template's scripts loses nothing."""
+    project = generate(releases, "everything-on", tmp_path, "v0.2.0")
+    package = edit_like_a_team(project, "api.md")
+    patched = project / "scripts" / "template_update" / "cli.py"
+    text = patched.read_text(encoding="utf-8")
+    assert "Already on template" in text
+    patched.write_text(text.replace("Already on template", "Up to date with template"), "utf-8")
+    sh("git", "commit", "--quiet", "--all", "--message", "Our wording", cwd=project)
+
+    updated = make("update-template", cwd=project)
+    said = updated.stdout + updated.stderr
+    assert updated.returncode == 0, said
+    assert "make check: green" in said
+    # Named, with what to do, in the summary the update prints...
+    assert "ACTION NEEDED" in said or "The new template version asks you to:" in said
+    assert "scripts/template_update/cli.py" in said
+    assert "scripts/template_update/cli.py.kept" in said
+    # ...and the team's copy is there, set aside where no tool reads it as code.
+    kept = project / "scripts" / "template_update" / "cli.py.kept"
+    assert "Up to date with template" in kept.read_text(encoding="utf-8")
+    leftovers = sorted(p.relative_to(project).as_posix() for p in project.rglob("scripts/**/*"))
+    assert leftovers == ["scripts/template_update", "scripts/template_update/cli.py.kept"]
+    assert_team_edits_kept(project, package)
+    sh("git", "add", "--all", cwd=project)
+    sh("git", "commit", "--quiet", "--message", "Template with the tools package", cwd=project)
+    assert_on_the_tools_package(project)
+
+
+def release_next(releases: Path, version: str) -> None:
+    """A next template release: one more change to a template file, with its CHANGELOG section."""
     editorconfig = releases / "template" / ".editorconfig"
     editorconfig.write_text(editorconfig.read_text() + "\n[*.sql]\nindent_size = 2\n")
     changelog = releases / "CHANGELOG.md"
     text = changelog.read_text()
-    section = "## [0.3.0] - 2027-01-04\n\n### Added\n\n- SQL files are indented by two spaces.\n\n"
+    section = (
+        f"## [{version}] - 2027-01-04\n\n### Added\n\n- SQL files are indented by two spaces.\n\n"
+    )
     head, sep, rest = text.partition("\n## ")
     changelog.write_text(f"{head}\n{section}{sep.lstrip()}{rest}" if sep else text + section)
-    sh("git", "commit", "--quiet", "--all", "--message", "Release 0.3.0", cwd=releases)
-    sh("git", "tag", "v0.3.0", cwd=releases)
+    sh("git", "commit", "--quiet", "--all", "--message", f"Release {version}", cwd=releases)
+    sh("git", "tag", f"v{version}", cwd=releases)
 
 
-def test_make_update_template_and_the_drift_check_take_the_next_release(  # noqa: PLR0915 - one project through a year of updates, each step on the one before
-    releases: Path, tmp_path: Path
-) -> None:
-    """From 0.2.0 on, projects update themselves: by hand, and through the weekly drift check."""
+def test_recopy_then_make_update_template_by_hand(tmp_path: Path) -> None:  # noqa: PLR0915 - one project through a year, each step on the one before
+    """From the current release on: recopy keeps what the team declared; updates by hand."""
+    releases = release_history(tmp_path / "releases", CURRENT)
     where = tmp_path / "team"
     where.mkdir()
-    project = where / "acme-widgets"
-    created = copier(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref",
-        "v0.2.0",
-        str(releases),
-        str(project),
-        cwd=where,
-    )
-    assert created.returncode == 0, created.stderr
-    assert "Next steps" in created.stdout + created.stderr
+    project = generate(releases, "defaults", where, CURRENT)
     sh("uv", "add", "--quiet", "attrs>=23.1", cwd=project)
-    sh("git", "commit", "--quiet", "--all", "--message", "Add attrs", cwd=project)
+    sh("uv", "version", "--bump", "minor", "--quiet", cwd=project)
+    sh("git", "commit", "--quiet", "--all", "--message", "Add attrs, release 0.2.0", cwd=project)
     lock = (project / "uv.lock").read_text()
 
-    # recopy is not a first copy: no re-lock of the team's dependencies, no first-run steps.
+    # recopy renders pyproject.toml as the template has it, then puts the team's values back;
+    # it is no first copy: no re-lock of the team's dependencies, no first-run steps.
     recopied = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
     said = recopied.stdout + recopied.stderr
     assert recopied.returncode == 0, said
+    pyproject = (project / "pyproject.toml").read_text()
+    assert '"attrs>=23.1"' in pyproject
+    assert 'version = "0.2.0"' in pyproject
+    assert "kept your version and dependencies" in said
     assert (project / "uv.lock").read_text() == lock
     assert "Next steps" not in said
     assert "Recopied acme-widgets from the template" in said
-    sh("git", "checkout", "--quiet", "--", ".", cwd=project)
+    assert sh("git", "status", "--porcelain", cwd=project) == ""  # nothing else had changed
+    checked = make("check", cwd=project)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
     # An update refuses uncommitted work, in one line, and changes nothing.
     (project / "README.md").write_text("draft\n")
     refused = make("update-template", cwd=project)
-    assert refused.returncode == 2  # make's own code; the script's is 3
+    assert refused.returncode == 2  # make's own code; the tools' is 3
     assert "error: the working tree has 1 uncommitted change(s)" in refused.stderr
     assert "Traceback" not in refused.stderr
     sh("git", "checkout", "--quiet", "--", "README.md", cwd=project)
 
-    release_next(releases)
-    origin = tmp_path / "origin.git"
-    sh("git", "init", "--quiet", "--bare", str(origin), cwd=tmp_path)
-    sh("git", "remote", "add", "origin", str(origin), cwd=project)
-    sh("git", "push", "--quiet", "origin", "main", cwd=project)
-    gh = FakeGitHub(tmp_path / "gh-state.json")
-    bin_dir = gh.install(tmp_path / "gh-bin").parent
-    env = {**os.environ, **gh.env(), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-
-    # Behind: the drift check pushes template-update and opens one labelled pull request.
-    drift = make("template-drift", cwd=project, env=env)
-    assert drift.returncode == 0, drift.stdout + drift.stderr
-    (pull,) = gh.pulls
-    assert (pull["head"]["ref"], pull["base"]["ref"], pull["labels"]) == (
-        "template-update",
-        "main",
-        [{"name": "template-update"}],
-    )
-    assert pull["title"] == "Update the template to v0.3.0"
-    assert "Template: v0.2.0 -> v0.3.0" in pull["body"]
-    assert "SQL files are indented by two spaces." in pull["body"]  # the skipped CHANGELOG
-    assert "make check: green" in pull["body"]
-    pushed = sh("git", "show", "template-update:.editorconfig", cwd=origin)
-    assert "[*.sql]" in pushed
-    assert sh("git", "branch", "--show-current", cwd=project).strip() == "main"
-    # Run again: the branch already carries 0.3.0, so nothing is pushed or opened.
-    again = make("template-drift", cwd=project, env=env)
-    assert again.returncode == 0, again.stderr
-    assert "already carries v0.3.0" in again.stderr
-    assert len(gh.pulls) == 1
-
-    # By hand, after a version bump, changing an answer on the way: `make update-template`,
-    # through the pinned copier, merges without a conflict and ends green with a summary.
-    sh("uv", "version", "--bump", "minor", "--quiet", cwd=project)
-    sh("git", "commit", "--quiet", "--all", "--message", "Release 0.2.0", cwd=project)
+    # The next release, taken by hand with an answer changed on the way: it merges without a
+    # conflict and ends green with a summary.
+    major, minor, patch = (int(part) for part in tools_version.split("."))
+    following = f"{major}.{minor}.{patch + 1}"
+    release_next(releases, following)
     updated = make("update-template", "DATA=description=Widgets for everyone", cwd=project)
     said = updated.stdout + updated.stderr
     assert updated.returncode == 0, said
-    assert "Template: v0.2.0 -> v0.3.0" in said
+    assert f"Template: {CURRENT} -> v{following}" in said
     assert "Conflicts to resolve: none" in said
     assert "uv.lock: current" in said
     assert "make check: green" in said
@@ -249,18 +251,15 @@ def test_make_update_template_and_the_drift_check_take_the_next_release(  # noqa
     assert 'description = "Widgets for everyone"' in pyproject
     assert 'version = "0.2.0"' in pyproject
     assert '"attrs>=23.1"' in pyproject
-    sh("git", "commit", "--quiet", "--all", "--message", "Template 0.3.0", cwd=project)
+    sh("git", "commit", "--quiet", "--all", "--message", f"Template {following}", cwd=project)
 
-    # Current: both say so and change nothing.
+    # Current: it says so and changes nothing.
     current = make("update-template", cwd=project)
     assert current.returncode == 0, current.stderr
-    assert "Already on template v0.3.0" in current.stderr
-    quiet = make("template-drift", cwd=project, env=env)
-    assert quiet.returncode == 0, quiet.stderr
-    assert "nothing to do" in quiet.stderr
+    assert f"Already on template v{following}" in current.stderr
     # A release that does not exist: copier's reason in one line, and nothing changed.
     missing = make("update-template", "REF=v9.9.9", cwd=project)
-    assert missing.returncode == 2, missing.stderr  # make's own code; the script's is 4
+    assert missing.returncode == 2, missing.stderr  # make's own code; the tools' is 4
     (message,) = [line for line in missing.stderr.splitlines() if line.startswith("error:")]
     assert message.startswith("error: copier update failed, nothing was changed:")
     assert "Traceback" not in message

@@ -1,4 +1,4 @@
-"""0.3.0's migration: scripts/ leaves the project, except the files a team changed, kept aside."""
+"""0.3.0's migrations: scripts/ leaves (a team's changed files kept aside), Makefile tails kept."""
 
 from __future__ import annotations
 
@@ -120,3 +120,38 @@ def test_retire_removes_the_folder_when_nothing_was_changed_and_is_idempotent(
     assert "ACTION NEEDED" not in first
     assert not (root / "scripts").exists()
     assert migrations.retire("scripts", MANIFEST, root) == ""
+
+
+ANCHOR = "\tuv run python -m scripts.release tag"
+OLD_MAKEFILE = f"check:\n\tmake lint\n\ngithub-release: ## CI: tag and release\n{ANCHOR}\n"
+
+
+def test_what_a_team_appended_after_the_last_template_line_is_its_own() -> None:
+    team = "\nseed: ## Load the sample data\n\t@echo seeding\n"
+    assert migrations.split_tail(OLD_MAKEFILE + team, ANCHOR) == (OLD_MAKEFILE, team)
+    assert migrations.split_tail(OLD_MAKEFILE + "\n\n", ANCHOR) == (OLD_MAKEFILE + "\n\n", "")
+    assert migrations.split_tail("no anchor here\n", ANCHOR) == ("no anchor here\n", "")
+
+
+def test_a_makefile_tail_is_set_aside_before_the_merge_and_appended_after(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    makefile = root / "Makefile"
+    team = "\nseed: ## Load the sample data\n\t@echo seeding\n"
+    makefile.write_text(OLD_MAKEFILE + team, encoding="utf-8")
+    git("init", "--quiet", cwd=root)
+    git("add", "--all", cwd=root)
+    git("commit", "--quiet", "--message", "0.2.0 and the team's target", cwd=root)
+
+    assert migrations.tail_before("Makefile", ANCHOR, root) == ""
+    assert makefile.read_text(encoding="utf-8") == OLD_MAKEFILE
+    assert git("show", ":Makefile", cwd=root) == OLD_MAKEFILE  # in git's index too
+    new = "check:\n\tmake lint\n\n# --- Your own targets ---\n"  # what the merge leaves
+    makefile.write_text(new, encoding="utf-8")
+    assert (
+        migrations.tail_after("Makefile", root) == "kept what you had added at the end of Makefile"
+    )
+    assert makefile.read_text(encoding="utf-8") == new + team
+    # Once only: a second run finds nothing set aside.
+    assert migrations.tail_after("Makefile", root) == ""
+    assert makefile.read_text(encoding="utf-8") == new + team
