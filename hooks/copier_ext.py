@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import hashlib
 import importlib
 import importlib.util
@@ -437,6 +438,52 @@ def _install_excepthook() -> None:
     sys.excepthook = _excepthook
 
 
+# --- A head start: the likely name's lookup begins while copier is still starting up ----------
+
+
+def _copier_worker() -> Any:  # noqa: ANN401 - copier's Worker, found on the stack
+    """Find the copier Worker that is creating this Jinja environment, or None."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        candidate = frame.f_locals.get("self")
+        kind = type(candidate)
+        if kind.__name__ == "Worker" and kind.__module__.startswith("copier"):
+            return candidate
+        frame = frame.f_back
+    return None
+
+
+def _copier_operation() -> str:
+    """Say `copy` or `update`, as copier records it for the run ("" when it cannot be told)."""
+    try:
+        operation = importlib.import_module("copier._main")._operation.get(None)  # noqa: SLF001
+    except (ImportError, AttributeError):
+        return ""
+    return str(operation or "")
+
+
+def _prefetch() -> None:
+    """Start the public index's lookup of the name a first copy will most likely check.
+
+    With --defaults (or --data package_name=...) the name is known before copier asks anything:
+    the destination folder's, as copier.yml's default derives it. The lookup then overlaps
+    copier's start-up, and the validator finds its answer cached. Anything unexpected here only
+    means no head start: the validator asks as it always does.
+    """
+    worker = _copier_worker()
+    if worker is None or _copier_operation() != "copy":
+        return
+    destination = Path(str(worker.dst_path))
+    data = worker.data if isinstance(worker.data, Mapping) else {}
+    if "_commit" in data or (destination / ".copier-answers.yml").exists():
+        return  # a replay, or a project that owns its name: nothing will be looked up
+    folder = destination.resolve().name
+    name = str(data.get("package_name") or folder.lower().replace("_", "-").replace(" ", "-"))
+    env = {k: v for k, v in os.environ.items() if k.startswith("NAME_GUARD_")}
+    answers = {key: data[key] for key in _ANSWERS if isinstance(data.get(key), (str, bool))}
+    api.prefetch(name, Settings.from_env(env, **answers))
+
+
 class NameGuardExtension(Extension):
     """Register the guard's filters and globals, used by copier.yml and the template."""
 
@@ -458,6 +505,8 @@ class NameGuardExtension(Extension):
             region_problem=answer_rules.region_problem,
         )
         _install_excepthook()
+        with contextlib.suppress(Exception):  # a head start only: the validator asks anyway
+            _prefetch()
         session = _session()
         if not session.flush_at_exit:
             # Warnings still waiting when the last prompt closes are printed on the way out.

@@ -13,7 +13,12 @@ import pytest
 from codeartifact_python_tools import bounded, codeartifact, simple_api, upstream
 from codeartifact_python_tools.guard import api
 from codeartifact_python_tools.guard.settings import CodeArtifact, Settings
-from codeartifact_python_tools.guard.verdicts import Origin, Status
+from codeartifact_python_tools.guard.verdicts import (
+    Origin,
+    RepositoryFinding,
+    Status,
+    UpstreamFinding,
+)
 
 from tests.doubles.codeartifact import (
     FakeCodeArtifact,
@@ -492,3 +497,39 @@ def test_an_aws_shim_is_one_line_naming_the_tool_and_the_fix(
     assert "NAME_GUARD_AWS=boto3" in found.reason
     assert "\n" not in found.reason
     assert "python2 and python3" not in found.reason
+
+
+def test_a_lookup_under_way_is_waited_for_not_started_again() -> None:
+    """The copier adapter's head start and the validator's check share one request."""
+    started: list[float] = []
+
+    def slow() -> str:
+        started.append(time.monotonic())
+        time.sleep(0.3)
+        return "answer"
+
+    cache = bounded._Cache()  # noqa: SLF001 - a cache of its own, not the process's
+    first = bounded.Calls({"first": lambda: cache.get_or_run(("key",), slow)})
+    time.sleep(0.05)  # the first call is under way
+    assert cache.get_or_run(("key",), slow) == "answer"
+    assert first.wait(["first"], time.monotonic() + 1) == {"first": "answer"}
+    assert len(started) == 1
+
+
+def test_a_free_name_does_not_wait_for_its_alternatives() -> None:
+    """Alternatives are asked in the same round, but only a taken name waits for them."""
+
+    class Slow:
+        def upstream(self, name: str) -> UpstreamFinding:
+            if name != "acme-widgets":
+                time.sleep(2)  # an alternative's lookup, still running
+            return UpstreamFinding(Status.FREE, f"http://127.0.0.1:1/simple/{name}/")
+
+        def repository(self, name: str, version: str) -> RepositoryFinding:
+            del name, version
+            return RepositoryFinding(Status.FREE)
+
+    started = time.monotonic()
+    verdict = api.check_name("acme-widgets", settings(), new_package=True, source=Slow())
+    assert verdict.ok
+    assert time.monotonic() - started < 1.5

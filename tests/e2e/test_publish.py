@@ -8,10 +8,12 @@ from UV_INDEX_CODEARTIFACT_PASSWORD or from `make login`, as a user or CI would 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import secrets
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -20,12 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from codeartifact_python_tools import __version__ as tools_version
 
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.faulty_index import FaultyIndex
 from tests.doubles.pypiserver import PypiServer, RefusingIndex, free_port
 from tests.doubles.simple_index import SimpleIndex
-from tests.e2e.copier_cli import copier
+from tests.e2e.copier_cli import COPIER
 from tests.machine import run
 
 if TYPE_CHECKING:
@@ -36,6 +39,7 @@ pytestmark = pytest.mark.e2e
 
 BIN = Path(sys.executable).parent
 NAME = "acme-widgets"
+TOOLS = Path(__file__).resolve().parents[2] / "codeartifact-python-tools"
 # The tools' release exit codes (release/errors.py in the tools): one per class of failure.
 CREDENTIALS, ACCESS_DENIED, VERSION_EXISTS, TAKEN_UPSTREAM, UNREACHABLE = 10, 11, 12, 13, 14
 CHANGELOG = 16
@@ -83,12 +87,26 @@ class Project:
 
 
 @pytest.fixture(scope="module")
-def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
-    """One `defaults` project rendered by the real copier CLI, shared by the module's tests."""
+def tools_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tools package built from this checkout, as its release job builds it."""
+    out = tmp_path_factory.mktemp("tools-dist")
+    built = run(["uv", "build", "--wheel", "--out-dir", str(out), str(TOOLS)], timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    (wheel,) = out.glob("*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def project(
+    template_repo: Path, tools_wheel: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Project]:
+    """One `defaults` project rendered by the real copier CLI, shared by the module's tests.
+
+    Its tools come from an index, as a team's do (`tools_index`): a local index with
+    authentication that holds the wheel built from this checkout, never the public index.
+    """
     work = tmp_path_factory.mktemp("publish")
     dst = work / NAME
-    rendered = copier("copy", "--trust", "--defaults", str(template_repo), str(dst))
-    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
     token = f"ca-{secrets.token_hex(24)}"  # what CodeArtifact hands out and pypiserver accepts
     fake = FakeCodeArtifact(work / "fake-aws.json")  # acme / 123456789012 / eu-west-1 / python
     fake.update(token=token)
@@ -108,13 +126,48 @@ def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             "XDG_STATE_HOME": str(work / "state"),  # where `make login` records the expiry
             "UV_KEYRING_PROVIDER": "disabled",
             # Retries wait 0.1, 0.2, 0.4 s instead of 1, 2, 4 s: here their count, messages and
-            # bound matter; the default waits are a unit test (tests/unit/test_release_index.py).
+            # bound matter; the default waits are a unit test (the tools' test_release.py).
             "RELEASE_RETRY_WAIT": str(RETRY_WAIT),
         }
     )
-    with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as upstream:
+    tools_password = secrets.token_hex(12)
+    with (
+        SimpleIndex.running(projects={"requests": ["2.32.3"]}) as upstream,
+        PypiServer.running(work / "tools-index", password=tools_password) as tools,
+    ):
+        shutil.copy2(tools_wheel, tools.packages / tools_wheel.name)
+        # uv's credentials for the index tools.py names (`tools`), as a team's CI would set them.
+        env.update({"UV_INDEX_TOOLS_USERNAME": "aws", "UV_INDEX_TOOLS_PASSWORD": tools_password})
         env["NAME_GUARD_UPSTREAM_URL"] = upstream.url
+        paths = (str(template_repo), str(dst))
+        rendered = run(
+            [COPIER, "copy", "--trust", "--defaults", "--data", f"tools_index={tools.url}", *paths],
+            env=env,
+            timeout=300,
+        )
+        assert rendered.returncode == 0, rendered.stdout + rendered.stderr
         yield Project(dst, token, fake, upstream, env, work)
+
+
+def test_the_tools_come_from_their_index_pinned_by_hash(
+    project: Project, tools_wheel: Path
+) -> None:
+    """The release job installs exactly the wheel tools.py.lock names, its hash checked."""
+    header = (project.path / "tools.py").read_text(encoding="utf-8")
+    assert f'# dependencies = ["codeartifact-python-tools=={tools_version}"]' in header
+    lock = (project.path / "tools.py.lock").read_text(encoding="utf-8")
+    digest = hashlib.sha256(tools_wheel.read_bytes()).hexdigest()
+    assert f'hash = "sha256:{digest}"' in lock
+    assert lock.count("[[package]]") == 1  # the tools need nothing but the standard library
+    # A lock whose hash is not the index's file's: uv refuses to install, nothing runs.
+    tampered = lock.replace(digest, "0" * 64)
+    (project.path / "tools.py.lock").write_text(tampered, encoding="utf-8")
+    try:
+        refused = project.make("doctor", UV_CACHE_DIR=str(project.work / "empty-uv-cache"))
+    finally:
+        (project.path / "tools.py.lock").write_text(lock, encoding="utf-8")
+    assert refused.returncode != 0
+    assert "Hash mismatch" in said(refused)
 
 
 @pytest.fixture

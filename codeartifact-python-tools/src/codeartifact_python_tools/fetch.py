@@ -10,6 +10,7 @@ size cap, and credentials never follow a redirect off the index's origin.
 from __future__ import annotations
 
 import http.client
+import ssl
 import threading
 import time
 import urllib.error
@@ -40,6 +41,18 @@ class Unreachable(OSError):  # noqa: N818 - a state, like ConnectionRefusedError
 
 class BadAnswer(Exception):  # noqa: N818 - what the index did, like the other answers
     """An answer that is not one: not HTTP, cut short, too large, or a redirect off the origin."""
+
+
+_TLS: list[ssl.SSLContext] = []
+_TLS_LOCK = threading.Lock()
+
+
+def _tls() -> ssl.SSLContext:
+    """One TLS context for the process: loading the system's certificates once, not per read."""
+    with _TLS_LOCK:
+        if not _TLS:
+            _TLS.append(ssl.create_default_context())
+        return _TLS[0]
 
 
 def redact(url: str) -> str:
@@ -144,7 +157,9 @@ def _read(
     request = urllib.request.Request(url, headers=dict(headers))  # noqa: S310 - http(s) checked by get()
     if authorization:
         request.add_unredirected_header("Authorization", authorization)
-    opener = urllib.request.build_opener(_SameOriginRedirects(url, authorization))
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPSHandler(context=_tls()), _SameOriginRedirects(url, authorization)
+    )
     wait = max(deadline - time.monotonic(), 0.05)
     try:
         with opener.open(request, timeout=wait) as response:

@@ -29,6 +29,17 @@ if TYPE_CHECKING:
     from codeartifact_python_tools.guard.settings import Settings
 
 USER_AGENT = "codeartifact-python-tools (name guard)"
+# What upstream_index reads from the environment, in its order of preference, then where the
+# configuration files are.
+_INDEX_VARIABLES = (
+    "UV_DEFAULT_INDEX",
+    "UV_INDEX_URL",
+    "PIP_INDEX_URL",
+    "UV_CONFIG_FILE",
+    "PIP_CONFIG_FILE",
+    "XDG_CONFIG_HOME",
+    "HOME",
+)
 _UV_DEFAULT = re.compile(r"by default: <(https?://[^>\s]+)>")
 
 
@@ -143,9 +154,7 @@ def upstream_index(
     env = os.environ if env is None else env
     home = Path.home() if home is None else home
     candidates: list[tuple[str, str]] = [(settings.upstream_url, "NAME_GUARD_UPSTREAM_URL")]
-    candidates += [
-        (env.get(k, ""), k) for k in ("UV_DEFAULT_INDEX", "UV_INDEX_URL", "PIP_INDEX_URL")
-    ]
+    candidates += [(env.get(k, ""), k) for k in _INDEX_VARIABLES[:3]]
     skipped = [source for url, source in candidates if url and not _usable_index(url)]
     for url, source in candidates:
         if _usable_index(url):
@@ -195,7 +204,13 @@ def lookup_upstream(name: str, settings: Settings) -> UpstreamFinding:
     """Look `name` up on the public index, once per name."""
     if settings.offline:
         return UpstreamFinding(Status.SKIPPED, reason="lookups are off (NAME_GUARD_OFFLINE=1)")
-    index_url, source = upstream_index(settings)
+    # Where to ask is the same for every name of a run: found once (it may start `uv help`).
+    sources = tuple(os.environ.get(key, "") for key in _INDEX_VARIABLES)
+    found = CACHE.get_or_run(
+        ("upstream-index", settings.upstream_url, settings.timeout, sources),
+        lambda: upstream_index(settings),
+    )
+    index_url, source = found
     if not index_url:
         return UpstreamFinding(Status.UNKNOWN, reason=source)
     key = ("upstream", normalise_name(name), index_url, settings.timeout)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from codeartifact_python_tools import codeartifact, upstream
-from codeartifact_python_tools.bounded import run_bounded
+from codeartifact_python_tools.bounded import Calls
 from codeartifact_python_tools.guard.names import candidate_names
 from codeartifact_python_tools.guard.settings import Settings
 from codeartifact_python_tools.guard.verdicts import (
@@ -56,18 +57,28 @@ class NetworkLookups:
 def _round(
     names: list[str], version: str, source: Lookups, timeout: float
 ) -> dict[str, tuple[UpstreamFinding, RepositoryFinding]]:
-    """Look every name up in both places in one concurrent round, bounded by one timeout."""
+    """Look every name up in both places in one concurrent round, bounded by one timeout.
+
+    The first name is the one being checked, the others its alternatives: they are asked in the
+    same round (a refusal with suggestions costs one timeout, not two), but waited for only when
+    the first name is taken. A free name's verdict does not wait for them.
+    """
     calls: dict[str, Callable[[], UpstreamFinding | RepositoryFinding]] = {}
     for index, name in enumerate(names):
         wanted = version if index == 0 else ""  # only the name itself is checked with a version
         calls[f"upstream:{name}"] = partial(source.upstream, name)
         calls[f"repository:{name}"] = partial(source.repository, name, wanted)
     # The lookups bound themselves; this outer bound only guards against one that does not.
-    found = run_bounded(calls, timeout + 0.5)
+    deadline = time.monotonic() + timeout + 0.5
+    started = Calls(calls)
+    first = names[0]
+    found = started.wait([f"upstream:{first}", f"repository:{first}"], deadline)
+    if any(getattr(found[key], "status", None) is Status.TAKEN for key in found):
+        found |= started.wait(calls, deadline)
     late = f"no answer within {timeout:g} s"
     results: dict[str, tuple[UpstreamFinding, RepositoryFinding]] = {}
     for name in names:
-        upstream, repository = found[f"upstream:{name}"], found[f"repository:{name}"]
+        upstream, repository = found.get(f"upstream:{name}"), found.get(f"repository:{name}")
         if not isinstance(upstream, UpstreamFinding):
             upstream = UpstreamFinding(Status.UNKNOWN, reason=late)
         if not isinstance(repository, RepositoryFinding):
@@ -84,10 +95,16 @@ def _free(found: dict[str, tuple[UpstreamFinding, RepositoryFinding]]) -> list[s
     ][:MAX_SUGGESTIONS]
 
 
-def free_alternatives(name: str, settings: Settings, source: Lookups) -> list[str]:
-    """Up to three alternatives to `name` that pass the policy and are free in both places."""
-    candidates = candidate_names(name, settings.policy, org=settings.codeartifact.domain)
-    return _free(_round(candidates, "", source, settings.timeout)) if candidates else []
+def prefetch(name: str, settings: Settings) -> None:
+    """Start the public index's lookup of `name` now, in the background; its answer is cached.
+
+    The copier adapter calls it as it loads, with the name a --defaults copy will use, so the
+    network wait overlaps copier's own start-up instead of following it. A later check of the
+    same name waits for this lookup instead of starting another.
+    """
+    if settings.offline or not syntax_verdict(name, settings.policy).ok:
+        return
+    Calls({"prefetch": partial(NetworkLookups(settings).upstream, name)})
 
 
 def check_name(  # noqa: PLR0913 - keyword-only options of one public call
