@@ -96,7 +96,11 @@ def test_defaults_render_without_a_single_prompt(template_repo: Path, tmp_path: 
     assert result.returncode == 0, result.stderr
     assert (dst / "pyproject.toml").is_file()
     assert 'name = "acme-widgets"' in (dst / "pyproject.toml").read_text()
-    assert "make check" in result.stdout + result.stderr  # the next steps are shown
+    said = result.stdout + result.stderr
+    assert "make check" in said  # the next steps are shown
+    # ...and where the tools come from: this checkout, as the template was copied from one.
+    tools = template_repo / "codeartifact-python-tools"
+    assert f"are codeartifact-python-tools, from\nyour template checkout at {tools}" in said
 
 
 def make(target: str, project: Path) -> subprocess.CompletedProcess[str]:
