@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.answer_sets import ANSWER_SETS, FULL_SETS
+from tests.doubles.pypiserver import free_port
 from tests.e2e.copier_cli import copier
 
 pytestmark = pytest.mark.e2e
@@ -251,29 +252,17 @@ def test_checks_run_in_an_environment_that_matches_the_lock_exactly(
         lock.write_text(locked, encoding="utf-8")
 
 
-def closed_index() -> str:
-    """An index URL on 127.0.0.1 that nothing answers."""
-    import socket  # noqa: PLC0415
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/simple/"
-
-
 def test_the_project_is_green_without_the_tools_and_carries_none_of_their_code(
     template_repo: Path, tmp_path: Path
 ) -> None:
-    """No index holds the tools: the copy says how to lock them later, check and build are green."""
+    """No index holds the tools: the copy says how to lock them later; check, build, docs green."""
     dst = tmp_path / "acme-widgets"
     result = copier(
         "copy",
         "--trust",
         "--defaults",
         "--data",
-        "with_docs=false",
-        "--data",
-        f"tools_index={closed_index()}",
+        f"tools_index=http://127.0.0.1:{free_port()}/simple/",  # nothing answers there
         str(template_repo),
         str(dst),
     )
@@ -281,7 +270,7 @@ def test_the_project_is_green_without_the_tools_and_carries_none_of_their_code(
     assert result.returncode == 0, output
     assert "`uv lock --script tools.py` did not complete" in output
     assert not (dst / "tools.py.lock").exists()
-    for target in ("check", "build"):
+    for target in ("check", "build", "docs"):
         done = make(target, dst)
         assert done.returncode == 0, f"make {target}\n{done.stdout}\n{done.stderr}"
     # Outside src/ and tests/, the template's only Python is the launcher, a few lines long.
