@@ -1,22 +1,21 @@
-"""The I/O edge: run a tool or fetch a URL, each bounded to a few seconds, never raising."""
+"""doctor's use of the I/O edges: a tool run or an index read, each bounded, never raising."""
 
 from __future__ import annotations
 
 import base64
 import os
-import shutil
 import subprocess
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from codeartifact_python_tools import commands, fetch
+from codeartifact_python_tools.simple_api import ACCEPT
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from pathlib import Path
 
 TIMEOUT = 3.0  # seconds per network call or tool; the checks run concurrently
-_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 
 
 @dataclass(frozen=True)
@@ -48,20 +47,10 @@ def run(
     timeout: float = TIMEOUT,
 ) -> Ran:
     """Run a command found on PATH with its output captured, within `timeout` seconds."""
-    executable = shutil.which(args[0], path=(env or os.environ).get("PATH"))
-    if executable is None:
-        return Ran(127, problem=f"`{args[0]}` is not on PATH")
     try:
-        done = subprocess.run(
-            [executable, *args[1:]],
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-        )
+        done = commands.run(args, cwd=cwd, env=env or os.environ, replace_env=True, timeout=timeout)
+    except commands.Missing:
+        return Ran(127, problem=f"`{args[0]}` is not on PATH")
     except subprocess.TimeoutExpired:
         return Ran(124, problem=f"no answer within {timeout:g} s")
     except OSError as error:
@@ -71,18 +60,12 @@ def run(
 
 def http_status(url: str, username: str, password: str, timeout: float = TIMEOUT) -> int | str:
     """GET `url` with basic auth; the HTTP status, or why there was none."""
-    if not url.startswith(("https://", "http://")):
-        return f"not an http(s) URL: {url}"
-    request = urllib.request.Request(url, headers={"Accept": _ACCEPT})  # noqa: S310 - scheme checked above
     pair = base64.b64encode(f"{username}:{password}".encode()).decode()
-    # Unredirected: a redirect to another host must never carry the token along.
-    request.add_unredirected_header("Authorization", f"Basic {pair}")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked above
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", None) or error
-        return str(getattr(reason, "strerror", None) or reason)
+        # Credentials never follow a redirect off the index's origin (fetch.get).
+        answer = fetch.get(
+            url, headers={"Accept": ACCEPT}, timeout=timeout, authorization=f"Basic {pair}"
+        )
+    except (fetch.Unreachable, fetch.BadAnswer) as error:
+        return str(error)
+    return answer.status

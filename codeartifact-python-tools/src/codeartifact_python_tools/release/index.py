@@ -22,7 +22,6 @@ from codeartifact_python_tools.release.tools import run
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 TIMEOUT = 10.0  # seconds a read from the index may stay silent (RELEASE_HTTP_TIMEOUT)
 TIMEOUT_VARIABLE = "RELEASE_HTTP_TIMEOUT"
 
@@ -92,7 +91,7 @@ def fetch_listing(url: str, credentials: Credentials | None) -> Listing:
     try:
         answer = fetch.get(
             url,
-            headers={"Accept": _ACCEPT},
+            headers={"Accept": simple_api.ACCEPT},
             timeout=http_timeout(),
             authorization=authorization(credentials),
         )
