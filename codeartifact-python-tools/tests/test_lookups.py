@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import resource
 import shutil
 import socket
 import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from codeartifact_python_tools import bounded, codeartifact, simple_api, upstream
+from codeartifact_python_tools import bounded, codeartifact, fetch, simple_api, upstream
 from codeartifact_python_tools.guard import api
 from codeartifact_python_tools.guard.settings import CodeArtifact, Settings
 from codeartifact_python_tools.guard.verdicts import (
@@ -470,6 +471,8 @@ INDEX_FAULTS = [
     ("truncated", "cut its answer short"),
     ("silence", "no answer within 1 s"),
     ("expired", "the index answered HTTP 401"),
+    ("drip", "no answer within 1 s"),  # in all: each byte came in time, the page never did
+    ("giant", "answered more than 32 MiB"),
 ]
 
 
@@ -484,6 +487,18 @@ def test_a_faulty_public_index_leaves_the_name_unchecked_within_the_timeout(
     assert found.status is Status.UNKNOWN
     assert words in found.reason
     assert elapsed < 1.0 + 2.0  # one timeout, plus slack for a loaded machine
+
+
+def test_a_giant_page_is_cut_off_with_memory_to_spare() -> None:
+    """A 2 GiB page: the read stops past fetch.MAX_BYTES, and this process never holds the page."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    with (
+        FaultyIndex.running("giant") as giant,
+        pytest.raises(fetch.BadAnswer, match="more than 32 MiB"),
+    ):
+        fetch.get(giant.url + "acme-widgets/", headers={}, timeout=10.0)
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown < 4 * fetch.MAX_BYTES // 1024  # KiB: a few copies of the cap at most
 
 
 def test_an_aws_shim_is_one_line_naming_the_tool_and_the_fix(

@@ -13,6 +13,9 @@ Faults:
 - ``redirect``: 302 to ``redirect_to`` (another origin), for every request.
 - ``stall-upload``: a project page answers 404 (nothing published yet), an upload (POST) gets
   no answer at all, its body never read.
+- ``drip``: 200 with a whole page announced, then one byte every tenth of a second: each read
+  gets an answer in time, the whole never comes.
+- ``giant``: 200 announcing a 2 GiB page of file links, sent as fast as the client reads it.
 """
 
 from __future__ import annotations
@@ -38,7 +41,10 @@ FAULTS = (
     "expired",
     "redirect",
     "stall-upload",
+    "drip",
+    "giant",
 )
+GIANT = 2 * 1024**3  # bytes the giant page announces
 
 
 @dataclass
@@ -93,6 +99,10 @@ class _Handler(socketserver.BaseRequestHandler):
         if fault == "silence" or (fault == "stall-upload" and seen.method == "POST"):
             index.stopped.wait(60)  # never answer; the client's timeout ends it
             return
+        if fault in {"drip", "giant"}:
+            with contextlib.suppress(OSError):
+                self._stream(fault)
+            return
         if fault == "stall-upload":
             reply = self._REPLIES["not-found"]
         elif fault == "redirect":
@@ -105,6 +115,24 @@ class _Handler(socketserver.BaseRequestHandler):
             reply = self._REPLIES[fault]
         with contextlib.suppress(OSError):
             self.request.sendall(reply)
+
+    def _stream(self, fault: str) -> None:
+        """Send a page that never ends in time (drip) or in size (giant), until stopped."""
+        index = self.server.index
+        line = b'<a href="x-1.0.tar.gz">x-1.0.tar.gz</a>\n'
+        size = GIANT if fault == "giant" else 4096
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {size}\r\n\r\n"
+        self.request.sendall(head.encode())
+        if fault == "drip":
+            for byte in (line * 100)[:size]:
+                if index.stopped.wait(0.1):
+                    return
+                self.request.sendall(bytes([byte]))
+            return
+        block, sent = line * (65536 // len(line)), 0
+        while sent < size and not index.stopped.is_set():
+            self.request.sendall(block)
+            sent += len(block)
 
     def _read_head(self) -> Seen | None:
         data = b""

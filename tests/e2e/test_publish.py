@@ -478,6 +478,9 @@ FAULTS = [
     ("silence", UNREACHABLE, "did not answer (reading the project's page) after 4 attempts"),
     ("expired", CREDENTIALS, "make login"),
     ("stall-upload", UNREACHABLE, "did not answer (uploading) after 4 attempts"),
+    # One byte in time, again and again: each read is bounded in all, then the retries are.
+    ("drip", UNREACHABLE, "did not answer (reading the project's page) after 4 attempts"),
+    ("giant", BAD_ANSWER, "answered more than 32 MiB"),
 ]
 
 
