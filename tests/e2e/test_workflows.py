@@ -97,6 +97,10 @@ def test_every_workflow_passes_the_schema_actionlint_and_zizmor(
         ]
         assert setups, path
         assert all(re.fullmatch(r"\d+\.\d+\.\d+", s["with"]["version"]) for s in setups), path
+        # Every job is bounded: a hung step never holds a runner (or the release's AWS
+        # credentials) for GitHub's default of six hours.
+        for name, job in jobs.items():
+            assert 0 < job.get("timeout-minutes", 0) <= 60, f"{path}: {name}"
     pedantic = _tool(
         "zizmor",
         "--offline",

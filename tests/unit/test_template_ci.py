@@ -71,8 +71,14 @@ def test_ci_runs_every_tier_and_the_oldest_copier_through_make() -> None:
     assert workflow[True]["push"] == {"branches": ["main"]}
     jobs = workflow["jobs"]
     tiers = jobs["tests"]["strategy"]["matrix"]["tier"]
-    assert tiers == ["unit", "render", "e2e"]
-    assert all((ROOT / "tests" / tier).is_dir() for tier in tiers)
+    assert tiers == ["tests/unit", "tests/render", "tests/e2e", "codeartifact-python-tools/tests"]
+    assert all((ROOT / tier).is_dir() for tier in tiers)
+    # Together the tiers are the whole suite: every test folder pytest collects is in one.
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    testpaths = re.search(r"^testpaths = \[(.*)\]$", pyproject, re.MULTILINE)
+    assert testpaths is not None
+    collected = {path.strip().strip('"') for path in testpaths.group(1).split(",")}
+    assert {path for path in collected if not any(t.startswith(path) for t in tiers)} == set()
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     runs = [step["run"] for job in jobs.values() for step in job["steps"] if "run" in step]
     assert all(run.startswith("make ") for run in runs), runs
