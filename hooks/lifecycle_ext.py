@@ -56,6 +56,17 @@ def table_field(toml: str, table: str, key: str) -> str:
     return value.group(1) if value else ""
 
 
+def is_empty_destination(destination: object) -> bool:
+    """Whether the destination does not exist yet, or holds nothing at all."""
+    path = Path(str(destination))
+    try:
+        return not any(path.iterdir())
+    except FileNotFoundError:
+        return True
+    except OSError:  # not a folder, or unreadable: copier will say so; commit nothing
+        return False
+
+
 def project_field(pyproject: str, key: str) -> str:
     """Return a string value of pyproject.toml's [project] table: name, version ("" if absent)."""
     return table_field(pyproject, "project", key)
@@ -136,6 +147,7 @@ class LifecycleExtension(Extension):
         super().__init__(environment)
         environment.globals.update(
             is_first_copy=is_first_copy,
+            is_empty_destination=is_empty_destination,
             tools_package=tools_package,
             tools_index_default=tools_index_default,
             tools_index_problem=tools_index_problem,

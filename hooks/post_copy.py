@@ -33,8 +33,12 @@ def _inside_work_tree() -> bool:
     return ok(result) and result.stdout.strip() == "true"
 
 
-def commit(notes: list[str]) -> None:
-    """Start the project's history, unless it already lives inside another repository."""
+def commit(notes: list[str], *, everything_is_ours: bool = True) -> None:
+    """Start the project's history, unless it already lives inside another repository.
+
+    Only a destination that held nothing before the copy is committed whole: files that were
+    there already (a `.env` with a secret, notes, code) are the user's to add, or not.
+    """
     if shutil.which("git") is None:
         notes.append("git is not on PATH: run `git init` and make the first commit yourself.")
         return
@@ -43,6 +47,13 @@ def commit(notes: list[str]) -> None:
         return
     if not ok(run(["git", "init", "--quiet", "--initial-branch=main"], GIT_TIMEOUT)):
         notes.append("`git init` failed: initialise the repository yourself.")
+        return
+    if not everything_is_ours:
+        notes.append(
+            "The folder held files before the copy, so nothing was committed: `git status` "
+            "lists everything; add what belongs in the project (`git add -p`, never a `.env`), "
+            "then commit."
+        )
         return
     run(["git", "add", "--all"], GIT_TIMEOUT)
     message = "Start from codeartifact-python-template"
@@ -94,10 +105,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--package", required=True)
     parser.add_argument("--profile", default="")
+    parser.add_argument(
+        "--first-commit",
+        choices=["yes", "no"],
+        default="yes",
+        help="no: the destination held files before the copy; commit nothing",
+    )
     args = parser.parse_args(argv)
     notes: list[str] = []
     lock(notes)
-    commit(notes)
+    commit(notes, everything_is_ours=args.first_commit == "yes")
     offer_protection(args.package, args.profile, notes)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)

@@ -282,3 +282,31 @@ def test_the_project_is_green_without_the_tools_and_carries_none_of_their_code(
     statements = ast.parse((dst / "tools.py").read_text(encoding="utf-8")).body
     assert [type(statement).__name__ for statement in statements] == ["Expr", "ImportFrom", "Raise"]
     assert not [p for p in tracked if p.endswith((".whl", ".pyz", ".zip"))]
+
+
+def test_a_copy_over_existing_files_commits_none_of_them(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """`copier copy --overwrite` into a folder with a secret, notes and code: nothing committed."""
+    dst = tmp_path / "acme-widgets"
+    (dst / "src").mkdir(parents=True)
+    (dst / ".env").write_text("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG\n", encoding="utf-8")
+    (dst / "notes.txt").write_text("ideas\n", encoding="utf-8")
+    (dst / "src" / "mine.py").write_text("VALUE = 1\n", encoding="utf-8")
+    result = copier("copy", "--trust", "--defaults", "--overwrite", str(template_repo), str(dst))
+    said = result.stdout + result.stderr
+    assert result.returncode == 0, said
+    assert "nothing was committed" in said
+    assert "never a `.env`" in said
+    log = subprocess.run(["git", "log"], cwd=dst, capture_output=True, text=True, check=False)
+    assert log.returncode != 0  # no commit at all: the user picks what the first one holds
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=dst,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "?? notes.txt" in status
+    assert "?? src/mine.py" in status
+    assert ".env" not in status  # the generated .gitignore keeps secrets out of git's view
