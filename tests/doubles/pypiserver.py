@@ -86,6 +86,8 @@ class PypiServer:
             *(sys.executable, "-m", "pypiserver"),
             *("run", "-p", str(self.port), "-i", "127.0.0.1"),
             *("-P", str(self.packages.parent / "htpasswd"), "-a", "update,download,list"),
+            # Each request's path in the log: tests check what was asked, and what never was.
+            *("-v", "--log-req-frmt", "request %(bottle.request.path)s"),
             *("--disable-fallback", str(self.packages)),
         ]
         with self.log.open("ab") as log:

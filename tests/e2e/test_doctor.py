@@ -196,6 +196,11 @@ def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
         re.MULTILINE,
     )
     assert f"✓ the index accepts the token ({laptop.index.url})\n" in out
+    # It asked for a name that cannot exist, never for the project's own page: through a
+    # CodeArtifact upstream, that could pull in a public package of the same name.
+    asked = laptop.index.log.read_text(encoding="utf-8", errors="replace")
+    assert "-doctor-probe-" in asked
+    assert f"/simple/{NAME}/" not in asked
     assert "✓ globex-widgets: origin controls publish ALLOW, upstream BLOCK\n" in out
     assert "✓ template 99.0.0 is the newest\n" in out
     assert "✓ no demo values from the template (account, domain, email)\n" in out

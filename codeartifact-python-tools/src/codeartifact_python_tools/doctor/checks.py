@@ -6,6 +6,7 @@ import configparser
 import json
 import os
 import re
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -270,16 +271,16 @@ def check_token_and_index(ctx: Context) -> list[Line]:
     if line.mark is Mark.FAIL:
         return [line]  # the index would only refuse it: one line, one fix
     lines = [line]
-    name = project_name(ctx.project.pyproject)
-    status = probes.http_status(settings.project_url(name), USERNAME, token)
-    if status == 200:  # noqa: PLR2004 - HTTP OK
+    # A name that cannot exist anywhere: asking CodeArtifact for the project's own page could
+    # make it fetch (and keep) a public package of that name through its upstream, the very
+    # thing the name guard prevents. A 404 for this name says the token was taken.
+    probe = f"{project_name(ctx.project.pyproject)}-doctor-probe-{secrets.token_hex(6)}"
+    status = probes.http_status(settings.project_url(probe), USERNAME, token)
+    if status in {200, 404}:
         lines.append(ok(f"the index accepts the token ({settings.index_url})"))
     elif status in {401, 403}:
         text = f"the index refused the token ({status}): it expired or is for another domain"
         lines.append(fail(text, "make login"))
-    elif status == 404:  # noqa: PLR2004 - CodeArtifact's answer to an unknown name *and* an expired token
-        text = f"the index answered 404 for {name}: not published yet, or the token expired"
-        lines.append(warn(text, "make login  # if `make publish` then says 401 or 404"))
     elif isinstance(status, int):
         lines.append(unknown(f"the index answered {status}: try again later"))
     else:
