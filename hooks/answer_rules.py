@@ -9,6 +9,8 @@ rules refuse what any one of them would break on, and name the rule and an examp
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
 import unicodedata
 
@@ -151,15 +153,34 @@ def github_repository_problem(value: str) -> str:
     return ""
 
 
-def region_problem(value: str) -> str:
-    """Why `value` cannot be the CodeArtifact domain's region, or ""."""
+# A region AWS opens CodeArtifact in after this release: named here, it is accepted.
+EXTRA_REGIONS_VARIABLE = "CODEARTIFACT_EXTRA_REGIONS"
+
+
+def region_problem(value: str, extra: str | None = None) -> str:
+    """Why `value` cannot be the CodeArtifact domain's region, or "".
+
+    `extra`: more regions (comma-separated) to accept; default: CODEARTIFACT_EXTRA_REGIONS.
+    """
     if not _REGION.match(value):
         return "aws_region: an AWS region code such as eu-west-1 or us-east-2"
-    if partition(value) == "aws" and "-iso" not in value:
-        return ""
     regions = ", ".join(CODEARTIFACT_REGIONS)
+    if partition(value) != "aws" or "-iso" in value:
+        return (
+            f"aws_region: CodeArtifact has no endpoint in {value} (AWS lists none outside the "
+            f"standard partition, so no index URL or IAM ARN can be written for it); choose one "
+            f"of {regions}"
+        )
+    extra = os.environ.get(EXTRA_REGIONS_VARIABLE, "") if extra is None else extra
+    accepted = {*CODEARTIFACT_REGIONS, *(r.strip() for r in extra.split(",") if r.strip())}
+    if value in accepted:
+        return ""
+    area = value.rpartition("-")[0] + "-"  # eu-west-9: another number in eu-west- first
+    near = [r for r in CODEARTIFACT_REGIONS if r.startswith(area)]
+    near = near or difflib.get_close_matches(value, CODEARTIFACT_REGIONS, n=1)
+    hint = f"did you mean {near[0]}? " if near else ""
     return (
-        f"aws_region: CodeArtifact has no endpoint in {value} (AWS lists none outside the "
-        f"standard partition, so no index URL or IAM ARN can be written for it); choose one of "
-        f"{regions}"
+        f"aws_region: CodeArtifact has no endpoint in {value}: {hint}It runs in {regions} "
+        f"(AWS's CodeArtifact endpoints page, as in this release). For a region AWS added "
+        f"since, set {EXTRA_REGIONS_VARIABLE}={value} in copier's environment."
     )

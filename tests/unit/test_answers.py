@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import answer_rules
 import pytest
 import yaml
 from answer_rules import email_problem
@@ -97,6 +98,39 @@ BAD = [
     ("aws_region", "us-gov-west-1", "CodeArtifact has no endpoint in us-gov-west-1"),
     ("aws_region", "us-iso-east-1", "CodeArtifact has no endpoint"),
     ("aws_region", "Europe", "region code such as eu-west-1"),
+    ("aws_region", "eu-west-9", "did you mean eu-west-1?"),
+    ("aws_region", "eu-west-9", "CODEARTIFACT_EXTRA_REGIONS=eu-west-9"),
+    ("aws_region", " eu-west-1", "region code such as eu-west-1"),
+    ("aws_region", "eu-west-1 ", "region code such as eu-west-1"),
+    # Each regex validator's boundaries: one short, one long, a space at either end, and digits
+    # that look like ASCII ones.
+    ("aws_account_id", "12345678901", "exactly 12 digits"),
+    ("aws_account_id", "1234567890123", "exactly 12 digits"),
+    ("aws_account_id", " 123456789012", "exactly 12 digits"),
+    ("aws_account_id", "123456789012 ", "exactly 12 digits"),
+    ("aws_account_id", "12345678901\uff12", "exactly 12 digits"),  # a fullwidth 2
+    ("aws_account_id", "12345678901\u0662", "exactly 12 digits"),  # an Arabic-Indic 2
+    ("codeartifact_domain", "a", "2-50 characters"),
+    ("codeartifact_domain", "a" * 51, "2-50 characters"),
+    ("codeartifact_domain", "acme ", "2-50 characters"),
+    ("codeartifact_domain", "acme-", "not ending in a hyphen"),
+    ("codeartifact_domain", "\u0430cme", "2-50 characters"),  # a Cyrillic a
+    ("codeartifact_repository", "p", "2-100 characters"),
+    ("codeartifact_repository", "p" * 101, "2-100 characters"),
+    ("codeartifact_repository", " python", "2-100 characters"),
+    ("codeartifact_repository", "python ", "2-100 characters"),
+    ("aws_profile", "p" * 65, "profile name"),
+    ("aws_profile", "dev ", "profile name"),
+    ("team", "t" * 51, "team: 1-50"),
+    ("team", "ops ", "not ending with a space"),
+    ("team", " ops", "team: 1-50"),
+    # Command names the library must never take: its environment's, and every shell's.
+    ("cli_name", "python", "the project's environment or every shell relies on"),
+    ("cli_name", "python3.12", "the project's environment or every shell relies on"),
+    ("cli_name", "pip", "the project's environment or every shell relies on"),
+    ("cli_name", "pytest", "the project's environment or every shell relies on"),
+    ("cli_name", "ls", "the project's environment or every shell relies on"),
+    ("cli_name", "Git", "the project's environment or every shell relies on"),
     # Where the tools come from: written into tools.py and committed, so never a secret.
     ("tools_index", "https://aws:ca-token@tools.example.com/simple/", "no credentials in the URL"),
     ("tools_index", "https://tools.example.com/simple/ extra", "an http(s) simple-index URL"),
@@ -114,9 +148,15 @@ ACCEPTED = [
     ("author_email", "zoe.o'brien+data@acme-corp.example.com"),
     ("github_repository", "Acme-Corp/data.tools_2"),
     ("github_repository", "a/..b"),
-    ("aws_region", "ap-southeast-4"),
     ("package_name", "acme-" + "a" * 95),
     ("tools_index", "codeartifact"),
+    ("cli_name", "pythonic"),
+    ("cli_name", "ls-widgets"),
+    ("aws_account_id", "000000000000"),
+    ("codeartifact_domain", "ab"),
+    ("codeartifact_domain", "a" * 50),
+    ("codeartifact_repository", "p" * 100),
+    ("team", "t" * 50),
     ("tools_index", "https://tools.example.com/simple/"),
     ("tools_index", str(ROOT / "codeartifact-python-tools")),
 ]
@@ -187,3 +227,16 @@ def test_an_email_the_rules_accept_is_one_hatchling_accepts() -> None:
     for _, answer in [a for a in ACCEPTED if a[0] == "author_email"]:
         assert email_problem(answer) == ""
         assert str(Address(display_name="Zoë O'Brien-Smith, Jr.", addr_spec=answer))
+
+
+def test_the_regions_are_the_ones_botocore_knows_for_codeartifact() -> None:
+    """A release's list is AWS's; a region added since is accepted when named (the override)."""
+    import botocore.session  # noqa: PLC0415 - only this test reads botocore's endpoint data
+
+    session = botocore.session.get_session()
+    assert sorted(answer_rules.CODEARTIFACT_REGIONS) == sorted(
+        session.get_available_regions("codeartifact")
+    )
+    assert "ap-southeast-4" not in answer_rules.CODEARTIFACT_REGIONS
+    assert answer_rules.region_problem("ap-southeast-4", extra="") != ""
+    assert answer_rules.region_problem("ap-southeast-4", extra="ap-east-2, ap-southeast-4") == ""

@@ -163,6 +163,22 @@ def import_name_problem(name: str) -> str:
     return ""
 
 
+# Commands a command name must never be. The project's own environment needs the first group:
+# uv refuses a script named `python`, and any of the others would be replaced in .venv/bin by the
+# library's CLI. Every shell session relies on the second group: installed anywhere on PATH, the
+# library would shadow them. Another command already on PATH is a warning (cli_name_warning).
+RESERVED_COMMANDS = frozenset(
+    {
+        *("python", "python3", "pip", "pip3", "uv", "uvx", "activate", "deactivate"),
+        *("pytest", "py.test", "mypy", "dmypy", "ruff", "coverage", "zizmor", "mkdocs", "twine"),
+        *("ls", "cd", "cp", "mv", "rm", "ln", "cat", "echo", "test", "env", "sh", "bash", "sudo"),
+        *("make", "git", "ssh", "curl", "grep", "sed", "awk", "find", "tar", "aws", "gh"),
+        "copier",
+    }
+)
+_VERSIONED_COMMAND = re.compile(r"(python|pip)[0-9.]*\Z")
+
+
 def cli_name_problem(name: str) -> str:
     """Why `name` cannot be a console-script name, or "" when it can."""
     if len(name) > MAX_NAME:
@@ -171,6 +187,12 @@ def cli_name_problem(name: str) -> str:
         return (
             f"{name!r} is not a usable command name: use letters, digits and '-', '_' or "
             "'.', starting with a letter or digit, e.g. acme-utils"
+        )
+    if name.lower() in RESERVED_COMMANDS or _VERSIONED_COMMAND.match(name.lower()):
+        return (
+            f"{name!r} is a command the project's environment or every shell relies on: "
+            "installing the library would replace it; choose a name of its own, e.g. "
+            "acme-utils"
         )
     return ""
 
