@@ -484,6 +484,43 @@ def _prefetch() -> None:
     api.prefetch(name, Settings.from_env(env, **answers))
 
 
+# --- A recopy never overwrites uncommitted work -------------------------------------------------
+
+
+def _refuse_a_dirty_recopy() -> None:
+    """Stop `copier recopy` (a copy over an existing project) when git has uncommitted changes.
+
+    A recopy overwrites every template file, edits and all, as `make update-template` would
+    refuse to; this is the same refusal, before anything is written.
+    """
+    worker = _copier_worker()
+    if worker is None or _copier_operation() != "copy":
+        return
+    destination = Path(str(worker.dst_path))
+    if not (destination / ".copier-answers.yml").is_file():
+        return
+    try:
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607 - git from PATH
+            cwd=destination,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return  # no git to ask: nothing to protect with it
+    changed = status.stdout.splitlines() if status.returncode == 0 else []
+    if changed:
+        errors = importlib.import_module("copier.errors")
+        msg = (
+            f"{destination} has {len(changed)} uncommitted change(s) (`git status`): a recopy "
+            "overwrites every template file, and those changes with them. Commit or stash them, "
+            "then run it again."
+        )
+        raise errors.UserMessageError(msg)
+
+
 class NameGuardExtension(Extension):
     """Register the guard's filters and globals, used by copier.yml and the template."""
 
@@ -505,6 +542,7 @@ class NameGuardExtension(Extension):
             region_problem=answer_rules.region_problem,
         )
         _install_excepthook()
+        _refuse_a_dirty_recopy()
         with contextlib.suppress(Exception):  # a head start only: the validator asks anyway
             _prefetch()
         session = _session()

@@ -81,3 +81,19 @@ def test_check_update_sees_the_new_version(template: Path, tmp_path: Path) -> No
     checked = copier("check-update", "--output-format", "json", cwd=project)
     assert checked.returncode == 0, checked.stderr
     assert "99.1.0" in checked.stdout
+
+
+def test_recopy_refuses_to_overwrite_uncommitted_work(template: Path, tmp_path: Path) -> None:
+    project = tmp_path / "acme-widgets"
+    created = copier("copy", "--trust", "--defaults", str(template), str(project), cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    readme = project / "README.md"
+    draft = readme.read_text(encoding="utf-8") + "\nA draft nobody committed.\n"
+    readme.write_text(draft, encoding="utf-8")
+    recopied = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
+    said = recopied.stdout + recopied.stderr
+    assert recopied.returncode != 0
+    assert "1 uncommitted change(s)" in said
+    assert "Commit or stash them" in said
+    assert "Traceback" not in said
+    assert readme.read_text(encoding="utf-8") == draft  # nothing was overwritten

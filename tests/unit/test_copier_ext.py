@@ -179,8 +179,9 @@ def test_other_validators(
     assert "keyword" in render("{{ import_name_problem('class') }}")
     assert render("{{ import_name_problem('acme_widgets') }}") == ""
     assert render("{{ cli_name_problem('bad name') }}").startswith("cli_name: ")
-    assert render("{{ cli_name_problem('ls') }}") == ""
-    assert "the command 'ls' already exists on PATH" in capsys.readouterr().err
+    assert "every shell relies on" in render("{{ cli_name_problem('ls') }}")  # refused
+    assert render("{{ cli_name_problem('head') }}") == ""  # on PATH, not reserved: a warning
+    assert "the command 'head' already exists on PATH" in capsys.readouterr().err
     assert render("{{ prefix_problem('Acme ') }}").startswith("name_prefix: ")
     monkeypatch.setenv("NAME_GUARD_PREFIX", "acme-")
     assert "required prefix" in render("{{ prefix_problem('beta-') }}")
