@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -130,3 +131,33 @@ def test_pythons_are_looked_for_in_the_project_as_pyenv_sees_it(tmp_path: Path) 
     assert line.text == "Python 3.12 found"
     ran = checks._find_python(ctx, "3.12")  # noqa: SLF001 - the one probe this is about
     assert ran.stdout.split() == [str(root), "python", "find", "--no-config", "3.12"]
+
+
+def test_a_token_past_its_recorded_expiry_is_a_failure_with_its_fix(tmp_path: Path) -> None:
+    """`make login` wrote the expiry down; once it has passed, doctor says so, never "valid"."""
+    checks = _module("checks")
+    expiry = importlib.import_module("codeartifact_python_tools.release.expiry")
+    settings = importlib.import_module("codeartifact_python_tools.release.settings")
+    env = {
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "CODEARTIFACT_DOMAIN": "acme",
+        "CODEARTIFACT_DOMAIN_OWNER": "123456789012",
+        "CODEARTIFACT_REGION": "eu-west-1",
+        "CODEARTIFACT_REPOSITORY": "python",
+    }
+    config = settings.load(env)
+    now = datetime.now(timezone.utc)
+    ctx = checks.Context(project=None, env=env, settings=config)
+    assert expiry.record(env, config.service, "ca-token", now - timedelta(minutes=5)) == ""
+    line = checks.token_expiry(ctx, "ca-token", "CodeArtifact token stored", now=now)
+    assert line.mark.name == "FAIL"
+    assert line.text.startswith("CodeArtifact token expired at ")
+    assert line.fix == "make login"
+    # The same token an hour before its end: valid, with the time left.
+    assert expiry.record(env, config.service, "ca-token", now + timedelta(hours=1)) == ""
+    line = checks.token_expiry(ctx, "ca-token", "CodeArtifact token stored", now=now)
+    assert line.mark.name == "OK"
+    assert "(in 1 h 00 min)" in line.text or "(in 0 h 59 min)" in line.text
+    # Another token than the one recorded: its expiry is unknown, never taken from the record.
+    line = checks.token_expiry(ctx, "another-token", "CodeArtifact token stored", now=now)
+    assert "expiry not recorded" in line.text

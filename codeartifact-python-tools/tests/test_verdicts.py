@@ -222,6 +222,25 @@ def test_suggestions_are_checked_and_only_free_ones_offered() -> None:
     assert "acme-requests" in source.asked  # each suggestion was looked up
 
 
+def test_no_alternative_leaves_the_machine_when_suggestions_are_off() -> None:
+    """NAME_GUARD_SUGGEST=0: the public index is asked about the name alone."""
+    settings = Settings.from_env(
+        {"NAME_GUARD_SUGGEST": "0"},
+        codeartifact_domain="acme",
+        aws_account_id="123456789012",
+        aws_region="eu-west-1",
+        codeartifact_repository="python",
+    )
+    assert settings.suggest is False
+    source = DictLookups(upstream_taken={"requests": ("2.32.3",)})
+    verdict = api.check_name("requests", settings, new_package=True, source=source)
+    assert not verdict.ok
+    assert verdict.suggestions == ()
+    assert set(source.asked) == {"requests"}
+    assert "Choose another name" in verdict.message
+    assert Settings.from_env({}).suggest is True
+
+
 def test_suggestions_keep_the_organisation_prefix() -> None:
     settings = Settings(
         codeartifact=SETTINGS.codeartifact, policy=Policy.from_values(["acme-"], [])

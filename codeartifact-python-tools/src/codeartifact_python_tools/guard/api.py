@@ -130,7 +130,7 @@ def check_name(  # noqa: PLR0913 - keyword-only options of one public call
     source = NetworkLookups(settings) if source is None else source
     candidates = (
         candidate_names(name, settings.policy, org=settings.codeartifact.domain)
-        if new_package
+        if new_package and settings.suggest
         else []
     )
     found = _round([name, *candidates], version, source, settings.timeout)

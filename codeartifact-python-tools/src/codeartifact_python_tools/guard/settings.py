@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 MAX_TIMEOUT = 3.0
 AWS_MODES = ("auto", "boto3", "cli", "none")
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def _flag(value: str | None) -> bool:
@@ -69,6 +70,7 @@ class Settings:
     strict: bool = False
     offline: bool = False
     aws: str = "auto"
+    suggest: bool = True  # look up free alternatives to suggest for a taken name
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **answers: str | bool) -> Settings:
@@ -101,6 +103,8 @@ class Settings:
             or _flag(env.get("NAME_CHECK_STRICT"))
             or answers.get("name_check_strict") is True,
             offline=_flag(env.get("NAME_GUARD_OFFLINE")),
+            # Off: only the name itself leaves the machine, never an invented alternative.
+            suggest=(env.get("NAME_GUARD_SUGGEST") or "1").strip().lower() not in _FALSE,
             aws=aws if aws in AWS_MODES else "auto",
         )
 
