@@ -509,7 +509,7 @@ def test_an_aws_shim_is_one_line_naming_the_tool_and_the_fix(
     found = codeartifact.lookup_repository("acme-widgets", settings(aws="cli"))
     assert found.status is Status.UNKNOWN
     assert found.reason.startswith(f"the aws CLI at {shim} does not work: it is a pyenv shim")
-    assert "NAME_GUARD_AWS=boto3" in found.reason
+    assert "put a working AWS CLI v2 first on PATH" in found.reason
     assert "\n" not in found.reason
     assert "python2 and python3" not in found.reason
 

@@ -190,7 +190,7 @@ def broken_cli(aws: str, said: str, returncode: int) -> AwsError:
         )
     else:
         why = f"it printed no AWS error and no JSON ({first[:120]})"
-    fix = "put a working AWS CLI v2 first on PATH, or install boto3 (NAME_GUARD_AWS=boto3)"
+    fix = "put a working AWS CLI v2 first on PATH"
     return AwsError("CliBroken", f"the aws CLI at {aws} does not work: {why}; {fix}")
 
 
@@ -225,7 +225,7 @@ _CREDENTIAL_VARIABLES = (
 NO_CREDENTIALS = (
     "no AWS credentials configured (no AWS_* credentials in the environment, no AWS config or "
     "credentials file); sign in first, e.g. `aws configure sso` then `aws sso login`, or set "
-    "NAME_GUARD_AWS=boto3 to use an EC2 instance role"
+    "NAME_GUARD_AWS=cli to ask the whole credential chain (an EC2 instance role)"
 )
 
 

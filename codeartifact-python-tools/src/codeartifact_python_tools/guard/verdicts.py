@@ -18,7 +18,7 @@ from codeartifact_python_tools.guard.names import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-CHECK_LATER = "`make check-name` in the generated project"
+CHECK_LATER = "`make check-name` (in the project)"
 
 
 class Status(enum.Enum):

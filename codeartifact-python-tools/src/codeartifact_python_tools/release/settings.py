@@ -85,7 +85,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     if missing:
         msg = (
             f"{', '.join(missing)} not set: these come from the Makefile's header. "
-            "Run the make target (e.g. `make publish`), not the script on its own."
+            "Run the make target (e.g. `make publish`), not the tools on their own."
         )
         raise ReleaseError(ExitCode.CONFIG, msg)
     domain, owner, region, repository = (env[key].strip() for key in _REQUIRED)
