@@ -1,0 +1,210 @@
+"""`make docs` is a gate: ProperDocs builds the site, and every warning fails the build.
+
+A project rendered by the real copier CLI, built with its own `make docs` as a team would; each
+broken input is one edit, undone after its test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from typing import TYPE_CHECKING
+
+import pytest
+import yaml
+
+from tests.doubles.pypiserver import free_port
+from tests.e2e.copier_cli import copier
+from tests.machine import git, run
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.e2e
+
+# What a build under MkDocs 1.x prints: Material's end-of-life banner (9.8; 9.7 warned of MkDocs
+# 2.0 instead), and the notice plugins print in favour of ProperDocs. Each switch below hides one;
+# neither may be what keeps them away.
+BANNERS = (
+    "end of life",
+    "Zensical is its maintained successor",
+    "Warning from the Material for MkDocs team",
+    "MkDocs may break",
+)
+HIDING_SWITCHES = ("NO_MKDOCS_2_WARNING", "DISABLE_MKDOCS_2_WARNING")
+
+
+class MkDocsLoader(yaml.SafeLoader):
+    """A safe loader that reads mkdocs.yml's `!!python/name:` tags as plain strings."""
+
+
+MkDocsLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/name:", lambda _loader, suffix, _node: suffix
+)
+
+
+def environment() -> dict[str, str]:
+    """This session's environment, less the switches that hide the banners."""
+    return {key: value for key, value in os.environ.items() if key not in HIDING_SWITCHES}
+
+
+def make_docs(project: Path) -> subprocess.CompletedProcess[str]:
+    return run(["make", "docs"], cwd=project, env=environment(), timeout=600)
+
+
+def said(done: subprocess.CompletedProcess[str]) -> str:
+    return done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default answers, rendered and committed by the post-copy task."""
+    dst = tmp_path_factory.mktemp("docs") / "acme-widgets"
+    result = copier("copy", "--trust", "--defaults", str(template_repo), str(dst))
+    assert result.returncode == 0, result.stderr
+    return dst
+
+
+@pytest.fixture
+def edits(project: Path) -> Iterator[list[str]]:
+    """The files a test changes: put back as git has them, or removed if new, afterwards."""
+    changed: list[str] = []
+    yield changed
+    for name in changed:
+        if git("ls-files", "--", name, cwd=project).strip():
+            git("checkout", "--", name, cwd=project)
+        else:
+            (project / name).unlink()
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=project) == ""
+
+
+def write(project: Path, edits: list[str], name: str, text: str) -> None:
+    edits.append(name)
+    (project / name).write_text(text, encoding="utf-8")
+
+
+def append(project: Path, edits: list[str], name: str, text: str) -> None:
+    write(project, edits, name, (project / name).read_text(encoding="utf-8") + text)
+
+
+def test_a_clean_project_builds_with_properdocs_and_shows_no_end_of_life_banner(
+    project: Path,
+) -> None:
+    done = make_docs(project)
+    output = said(done)
+    assert done.returncode == 0, output
+    assert "properdocs build --strict --config-file mkdocs.yml" in output
+    assert "mkdocs build" not in output
+    for banner in BANNERS:
+        assert banner not in output
+    index = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "acme-widgets" in index
+    # The API page is made from the docstrings.
+    assert "parse_size" in (project / "site" / "api" / "index.html").read_text(encoding="utf-8")
+    # What the build wrote is ignored by git, a cache included (Zensical keeps one in .cache/).
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=project) == ""
+    ignored = run(["git", "check-ignore", "--quiet", ".cache/anything"], cwd=project)
+    assert ignored.returncode == 0
+
+
+EXTRA_MODULE = '''"""Helpers the team added."""
+
+
+def double(value: int) -> int:
+    """Return twice the value.
+
+    Args:
+        value: the number to double.
+        factor: a parameter this function does not have.
+
+    Returns:
+        The value times two.
+    """
+    return value * 2
+'''
+
+
+def test_a_link_to_a_missing_page_fails_the_build(project: Path, edits: list[str]) -> None:
+    append(project, edits, "docs/usage.md", "\nSee [the guide](guide.md).\n")
+    done = make_docs(project)
+    assert done.returncode != 0, said(done)
+    assert "contains a link 'guide.md', but the target is not found" in said(done)
+    assert "Aborted with 1 warnings in strict mode!" in said(done)
+
+
+def test_an_unresolved_cross_reference_fails_the_build(project: Path, edits: list[str]) -> None:
+    append(project, edits, "docs/usage.md", "\nSee [the parser][acme_widgets.sizes.no_such].\n")
+    done = make_docs(project)
+    assert done.returncode != 0, said(done)
+    assert "Could not find cross-reference target 'acme_widgets.sizes.no_such'" in said(done)
+
+
+def test_a_docstring_that_documents_a_missing_parameter_fails_the_build(
+    project: Path, edits: list[str]
+) -> None:
+    write(project, edits, "src/acme_widgets/extra.py", EXTRA_MODULE)
+    append(project, edits, "docs/api.md", "\n::: acme_widgets.extra\n")
+    done = make_docs(project)
+    assert done.returncode != 0, said(done)
+    assert "Parameter 'factor' does not appear in the function signature" in said(done)
+    for banner in BANNERS:
+        assert banner not in said(done)
+
+
+def test_every_plugin_in_the_config_is_one_both_engines_run(project: Path) -> None:
+    """ProperDocs refuses a plugin it cannot load; Zensical drops one it lacks without a word."""
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = yaml.load(text, Loader=MkDocsLoader)  # noqa: S506 - a SafeLoader, plus one tag
+    names = {next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]}
+    assert names == {"search", "mkdocstrings"}
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
+        body: bytes = response.read()
+    return body.decode("utf-8")
+
+
+def test_docs_serve_serves_the_site_on_the_address_given(project: Path, tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w", encoding="utf-8") as out:
+        # Its own process group: make, uv and properdocs are stopped together, and only they.
+        server = subprocess.Popen(
+            ["make", "docs-serve", f"DOCS_ADDR=127.0.0.1:{port}"],
+            cwd=project,
+            env=environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            page = ""
+            deadline = time.monotonic() + 300  # the first run installs the docs group
+            while time.monotonic() < deadline and server.poll() is None:
+                try:
+                    page = fetch(f"http://127.0.0.1:{port}/")
+                    break
+                except OSError:
+                    time.sleep(0.5)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # the group may have ended on its own
+                os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=20)
+    output = log.read_text(encoding="utf-8")
+    assert "<title>acme-widgets" in page, output
+    assert f"Serving on http://127.0.0.1:{port}/" in output
+    assert "'src'" in output  # it watches the docstrings too
+    for banner in BANNERS:
+        assert banner not in output
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=project) == ""
