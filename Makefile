@@ -88,3 +88,9 @@ org-region: ## Print the organisation's AWS region (org/stack.json); in CI, also
 
 fleet: ## Repositories of an organisation made from this template: make fleet ORG=acme [JSON=1]
 	uv run python -m tools.fleet $(ORG) $(if $(JSON),--json) $(if $(TEMPLATE),--template $(TEMPLATE))
+
+# Any other name: make's last resort (.DEFAULT, GNU Make 3.81 has it) names the mistake in one
+# line and points at `make` for the list, instead of a bare "No rule to make target". A file with
+# no rule is still "up to date", and a dry run (`make -n`) of a wrong name stops the same way.
+.DEFAULT:
+	$(error $(if $(filter $@,$(MAKECMDGOALS)),no target '$@' here: run `make` for the list of targets,nothing makes '$@' and no such file exists))

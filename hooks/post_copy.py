@@ -33,11 +33,14 @@ def _inside_work_tree() -> bool:
     return ok(result) and result.stdout.strip() == "true"
 
 
-def commit(notes: list[str], *, everything_is_ours: bool = True) -> None:
+def commit(
+    notes: list[str], *, everything_is_ours: bool = True, author: tuple[str, str] = ("", "")
+) -> None:
     """Start the project's history, unless it already lives inside another repository.
 
     Only a destination that held nothing before the copy is committed whole: files that were
-    there already (a `.env` with a secret, notes, code) are the user's to add, or not.
+    there already (a `.env` with a secret, notes, code) are the user's to add, or not. Where git
+    has no identity, the commit is made as `author` (the project's author answers).
     """
     if shutil.which("git") is None:
         notes.append("git is not on PATH: run `git init` and make the first commit yourself.")
@@ -56,13 +59,40 @@ def commit(notes: list[str], *, everything_is_ours: bool = True) -> None:
         )
         return
     run(["git", "add", "--all"], GIT_TIMEOUT)
-    message = "Start from codeartifact-python-template"
-    result = run(["git", "commit", "--quiet", "--message", message], GIT_TIMEOUT)
+    message = ["--message", "Start from codeartifact-python-template"]
+    stand_in = stand_in_identity(author)
+    if stand_in:
+        name, email = author
+        why = "git had no identity where this was copied: committed as the author answers."
+        message += ["--message", why]
+        notes.append(
+            f"git has no identity on this machine (user.name, user.email), so the first commit "
+            f"was made as {name} <{email}>, the project's author answers, for that commit only "
+            "(no git setting was written). Before your next commit: "
+            'git config --global user.name "Your Name" && git config --global user.email YOU@HERE'
+        )
+    result = run(["git", "commit", "--quiet", *message], GIT_TIMEOUT, env=stand_in)
     if not ok(result):
         notes.append(
             f"The first commit failed ({last_line(result)}): set `git config user.name` and "
             "`user.email`, then run `git add --all && git commit`."
         )
+
+
+def stand_in_identity(author: tuple[str, str]) -> dict[str, str]:
+    """GIT_AUTHOR_*/GIT_COMMITTER_* from the author answers, for each role git has none for.
+
+    Only for the first commit's own environment: nothing is written to the user's git settings,
+    and a machine that has an identity (config, GIT_* or EMAIL) commits as itself.
+    """
+    name, email = author
+    if not name or not email:
+        return {}
+    stand_in: dict[str, str] = {}
+    for role in ("AUTHOR", "COMMITTER"):
+        if not ok(run(["git", "var", f"GIT_{role}_IDENT"], GIT_TIMEOUT)):
+            stand_in |= {f"GIT_{role}_NAME": name, f"GIT_{role}_EMAIL": email}
+    return stand_in
 
 
 def _has_credentials(profile: str) -> bool:
@@ -111,10 +141,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="yes",
         help="no: the destination held files before the copy; commit nothing",
     )
+    parser.add_argument("--author-name", default="", help="the commit's author if git has none")
+    parser.add_argument("--author-email", default="", help="the commit's email if git has none")
     args = parser.parse_args(argv)
     notes: list[str] = []
     lock(notes)
-    commit(notes, everything_is_ours=args.first_commit == "yes")
+    author = (args.author_name, args.author_email)
+    commit(notes, everything_is_ours=args.first_commit == "yes", author=author)
     offer_protection(args.package, args.profile, notes)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)

@@ -9,12 +9,13 @@ that into a note for the user, because neither a copy nor an update may fail on 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
     from typing import TypeGuard
 
@@ -25,11 +26,26 @@ GIT_TIMEOUT = 30
 Result = subprocess.CompletedProcess[str] | None
 
 
-def run(args: Sequence[str], timeout: float, cwd: Path | None = None) -> Result:
-    """Run a command quietly; None when it could not start or did not finish in time."""
+def run(
+    args: Sequence[str],
+    timeout: float,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Result:
+    """Run a command quietly; None when it could not start or did not finish in time.
+
+    `env` adds to the environment, for this command only.
+    """
+    environment = {**os.environ, **env} if env else None
     try:
         return subprocess.run(  # noqa: S603 - git and uv, with arguments the scripts build
-            args, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+            args,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            env=environment,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

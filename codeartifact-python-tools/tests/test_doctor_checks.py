@@ -6,6 +6,8 @@ The commands and services it asks are covered end to end in tests/e2e/test_docto
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -72,6 +74,139 @@ def test_demo_values_are_found_where_they_are_written(project: Any, tmp_path: Pa
     # The word acme in a package name or prose is not the domain.
     assert project.where(tmp_path, patterns["CodeArtifact domain acme"]) == ["Makefile"]
     assert project.demo_patterns({"codeartifact_domain": "globex"}) == {}
+
+
+def test_the_demo_github_repository_and_author_are_demo_values_too(
+    tmp_path: Path,
+) -> None:
+    """The OIDC trust policy names the repository; the package metadata names the author."""
+    checks, project = _module("checks"), _module("project")
+    (tmp_path / "docs" / "iam").mkdir(parents=True)
+    trust = (
+        '"token.actions.githubusercontent.com:sub": "repo:acme/acme-widgets:environment:release"'
+    )
+    (tmp_path / "docs" / "iam" / "github-oidc-trust.json").write_text(trust)
+    (tmp_path / "pyproject.toml").write_text(
+        'authors = [{ name = "ACME Platform Team", email = "dev@globex.example" }]\n'
+    )
+    (tmp_path / "README.md").write_text("Forked from notacme/acme-widgets-extra.\n")
+    answers = {
+        "aws_account_id": "210987654321",
+        "codeartifact_domain": "globex",
+        "author_name": "ACME Platform Team",
+        "author_email": "dev@globex.example",
+        "github_repository": "acme/acme-widgets",
+    }
+    patterns = project.demo_patterns(answers)
+    assert sorted(patterns) == [
+        "GitHub repository acme/acme-widgets",
+        "author name ACME Platform Team",
+    ]
+    assert project.where(tmp_path, patterns["GitHub repository acme/acme-widgets"]) == [
+        "docs/iam/github-oidc-trust.json"
+    ]
+    ctx = checks.Context(
+        project=project.Project(root=tmp_path, answers=answers), env={}, settings=None
+    )
+    lines = checks.check_placeholders(ctx)
+    trust_file = "docs/iam/github-oidc-trust.json"
+    assert [(line.mark.name, line.text, line.fix) for line in lines] == [
+        ("FAIL", "demo value author name ACME Platform Team still in pyproject.toml", ""),
+        (
+            "FAIL",
+            f"demo value GitHub repository acme/acme-widgets still in {trust_file}",
+            # One update for all of them; a value with spaces needs no quotes of its own.
+            (
+                'make update-template DATA="author_name=Your Team '
+                'github_repository=YOUR_ORG/acme-widgets"  # with your own values'
+            ),
+        ),
+    ]
+    # A team's own values: nothing to fix.
+    own = {**answers, "author_name": "Globex Widgets", "github_repository": "globex/acme-widgets"}
+    ctx = checks.Context(project=project.Project(root=tmp_path, answers=own), env={}, settings=None)
+    [line] = checks.check_placeholders(ctx)
+    assert line.mark.name == "OK"
+
+
+def _template_source(tmp_path: Path, *tags: str) -> tuple[Path, str]:
+    """A template repository with one commit and TAGS on it; returns it and the commit's hash."""
+    source = tmp_path / "template"
+    source.mkdir()
+    for args in (["init", "-q"], ["commit", "-q", "--allow-empty", "-m", "template"]):
+        subprocess.run(["git", *args], cwd=source, check=True)
+    for tag in tags:
+        subprocess.run(["git", "tag", tag], cwd=source, check=True)
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=source,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return source, head.stdout.strip()
+
+
+NOT_A_RELEASE = "template HASH is a commit of SOURCE, not a release"
+
+
+@pytest.mark.parametrize(
+    ("tags", "commit", "expected"),
+    [
+        # Made from an untagged commit (copier records the hash): move to the newest release.
+        (
+            ("v0.2.0", "v0.3.0"),
+            "HASH",
+            (
+                "WARN",
+                f"{NOT_A_RELEASE}: updates go from release to release",
+                "make update-template REF=v0.3.0",
+            ),
+        ),
+        # A template with no release at all: tag one first.
+        (
+            (),
+            "HASH",
+            (
+                "WARN",
+                f"{NOT_A_RELEASE}, and it has no release tags",
+                (
+                    "tag a release in the template (`make release-template VERSION=0.1.0` "
+                    "there), then make update-template"
+                ),
+            ),
+        ),
+        # A commit after a release (`git describe`): compared as that release.
+        (
+            ("v0.3.0",),
+            "v0.3.0-2-gabc1234",
+            ("OK", "template v0.3.0-2-gabc1234: 2 commit(s) past 0.3.0, and no newer release", ""),
+        ),
+        (
+            ("v0.3.0", "v0.4.0"),
+            "v0.3.0-2-gabc1234",
+            (
+                "WARN",
+                "template v0.3.0-2-gabc1234 is behind: 0.4.0 is out",
+                "make update-template REF=v0.4.0",
+            ),
+        ),
+    ],
+)
+def test_a_template_version_that_is_no_release_comes_with_its_fix(
+    tmp_path: Path, tags: tuple[str, ...], commit: str, expected: tuple[str, str, str]
+) -> None:
+    checks, project = _module("checks"), _module("project")
+    source, head = _template_source(tmp_path, *tags)
+    commit = commit.replace("HASH", head)
+    answers = {"_commit": commit, "_src_path": str(source)}
+    ctx = checks.Context(
+        project=project.Project(root=tmp_path, answers=answers), env=dict(os.environ), settings=None
+    )
+    [line] = checks.check_template(ctx)
+    mark, text, fix = expected
+    text = text.replace("HASH", head).replace("SOURCE", str(source))
+    assert (line.mark.name, line.text, line.fix) == (mark, text, fix)
 
 
 def test_the_report_marks_fixes_and_exit_code(report: Any) -> None:  # noqa: ANN401

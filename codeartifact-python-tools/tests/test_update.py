@@ -4,10 +4,12 @@ the few git answers the drift check reads, against real git in a scratch reposit
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from codeartifact_python_tools.update import cli, project
+from codeartifact_python_tools.update import answers, cli, project
+from codeartifact_python_tools.update.errors import ExitCode, UpdateError
 from codeartifact_python_tools.update.summary import (
     TRAILER,
     Commit,
@@ -219,3 +221,130 @@ def test_an_origin_that_cannot_be_asked_leaves_the_branch_the_checkout_fetched(
     git("remote", "set-url", "origin", str(repository.parent / "gone.git"), cwd=repository)
     head = git("rev-parse", "HEAD", cwd=repository).strip()
     assert project.remote_branch("template-update") == head
+
+
+# --- DATA: several answers in one update ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("aws_account_id=111122223333", [("aws_account_id", "111122223333")]),
+        (
+            "aws_account_id=111122223333 codeartifact_domain=globex",
+            [("aws_account_id", "111122223333"), ("codeartifact_domain", "globex")],
+        ),
+        # A value runs on to the next `name=`: spaces need no quotes (as one answer always did).
+        ("description=Widgets for everyone", [("description", "Widgets for everyone")]),
+        (
+            "  author_name=Globex Platform Team   author_email=dev@globex.example ",
+            [("author_name", "Globex Platform Team"), ("author_email", "dev@globex.example")],
+        ),
+        # Quotes keep a `word=` inside a value, and may hold the other quote or nothing.
+        (
+            "description='Sets x=1 for you' team=data",
+            [("description", "Sets x=1 for you"), ("team", "data")],
+        ),
+        ('description="Bob\'s widgets"', [("description", "Bob's widgets")]),
+        ("description='Bob's widgets'", [("description", "Bob's widgets")]),
+        ("author_name=O'Brien", [("author_name", "O'Brien")]),
+        ("aws_profile= name_prefix=acme-", [("aws_profile", ""), ("name_prefix", "acme-")]),
+        ("aws_profile=''", [("aws_profile", "")]),
+        (
+            "tools_index=https://x.example/simple/?a=b",
+            [("tools_index", "https://x.example/simple/?a=b")],
+        ),
+        ("", []),
+    ],
+)
+def test_data_takes_several_answers_and_values_with_spaces(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert answers.parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "said"),
+    [
+        (["Widgets for everyone"], "`Widgets` is not question=value"),
+        (["=globex"], "`=globex` is not question=value"),
+        (["description='Sets x=1"], "The value of description starts with ' but does not end"),
+        (["_commit=v9.9.9"], "_commit is copier's own record, not a question"),
+        (["team=a team=b"], "DATA gives team twice"),
+        (["team=a", "team=b"], "DATA gives team twice"),
+    ],
+)
+def test_a_bad_data_says_the_syntax_before_anything_runs(texts: list[str], said: str) -> None:
+    with pytest.raises(UpdateError) as raised:
+        answers.parse_all(texts)
+    assert raised.value.code == ExitCode.USAGE
+    assert said in raised.value.message
+    if "not question=value" in said or "does not end" in said:
+        assert raised.value.message.startswith("DATA is question=value answers separated by ")
+
+
+def test_the_rule_copier_refused_an_answer_by_is_found_behind_its_warnings() -> None:
+    said = (
+        "warning: cli_name: acme-widgets is already a command on PATH (/usr/bin/acme-widgets)\n"
+        "Keeping template version v0.3.0\n"
+        "aws_account_id: exactly 12 digits, e.g. 123456789012 (leading zeros included)\n"
+    )
+    data = ["aws_account_id=1111", "codeartifact_domain=globex"]
+    assert answers.refusal(said, data) == (
+        "aws_account_id: exactly 12 digits, e.g. 123456789012 (leading zeros included)"
+    )
+    # A question DATA did not name is no refusal of DATA's; nor is a warning.
+    assert answers.refusal(said, ["codeartifact_domain=globex"]) == ""
+    assert answers.refusal(said, ["cli_name=acme"]) == ""
+    # An older copier (COPIER=...) ends a traceback with the rule.
+    traceback = (
+        "Traceback (most recent call last):\n  ...\nValueError: Validation error for question "
+        "'codeartifact_domain': codeartifact_domain: 2-50 characters, e.g. acme\n"
+    )
+    assert answers.refusal(traceback, []) == "codeartifact_domain: 2-50 characters, e.g. acme"
+
+
+def fake_copier(tmp_path: Path, script: str) -> str:
+    """A copier that runs SCRIPT (Python) in the project, as COPIER names it."""
+    program = tmp_path / "fake-copier"
+    program.write_text(f"#!{sys.executable}\nimport sys\n{script}", encoding="utf-8")
+    program.chmod(0o755)
+    return str(program)
+
+
+def test_a_refused_answer_is_the_first_line_and_nothing_changes(
+    repository: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = (
+        "open('README.md', 'w').write('half an update')\n"
+        "print('warning: cli_name: acme-widgets is already a command on PATH')\n"
+        "print('aws_account_id: exactly 12 digits, e.g. 123456789012', file=sys.stderr)\n"
+        "sys.exit(1)\n"
+    )
+    monkeypatch.setenv("COPIER", fake_copier(tmp_path, script))
+    with pytest.raises(UpdateError) as raised:
+        project.update(None, ["aws_account_id=1111", "codeartifact_domain=globex"])
+    assert raised.value.code == ExitCode.COPIER
+    assert raised.value.message == (
+        "aws_account_id: exactly 12 digits, e.g. 123456789012. Nothing was changed: correct "
+        "that answer in DATA and run it again."
+    )
+    assert git("status", "--porcelain", cwd=repository) == ""
+
+
+def test_an_answer_copier_ignored_is_refused_with_the_projects_questions(
+    repository: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # copier takes any --data silently: a typo would "succeed" and change nothing.
+    script = "open('.copier-answers.yml', 'a').write('team: data\\n')\n"
+    monkeypatch.setenv("COPIER", fake_copier(tmp_path, script))
+    with pytest.raises(UpdateError) as raised:
+        project.update(None, ["team=data", "aws_acount_id=111122223333"])
+    assert raised.value.code == ExitCode.USAGE
+    assert raised.value.message.startswith("aws_acount_id: not a question this project answers")
+    assert "its questions are team." in raised.value.message
+    assert git("status", "--porcelain", cwd=repository) == ""
+    assert capsys.readouterr().err == ""  # the refusal is the first thing said

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass, field
 
 import pytest
 from codeartifact_python_tools.guard import api
+from codeartifact_python_tools.guard import cli as guard_cli
 from codeartifact_python_tools.guard.names import Policy, normalise_name
 from codeartifact_python_tools.guard.settings import CodeArtifact, Settings
 from codeartifact_python_tools.guard.verdicts import (
@@ -359,3 +361,30 @@ def test_a_verdict_says_what_was_checked_and_what_was_not() -> None:
     assert verdict.checked == ("the public index (http://127.0.0.1:1/simple/x/)",)
     assert verdict.unchecked == (f"{REPO}: NAME_GUARD_AWS=none",)
     assert judge("acme-widgets").complete
+
+
+def test_a_reason_already_in_a_warning_is_not_printed_again() -> None:
+    """`make publish` without AWS credentials printed the how-to-sign-in paragraph twice."""
+    why = (
+        "no AWS credentials configured (no AWS_* credentials in the environment, no AWS config "
+        "or credentials file); sign in first, e.g. `aws configure sso` then `aws sso login`"
+    )
+    unknown = RepositoryFinding(Status.UNKNOWN, REPO, reason=why)
+    verdict = judge("acme-widgets", repository=unknown)
+    err = io.StringIO()
+    assert guard_cli.report(verdict, "acme-widgets 0.1.0", err) == 0
+    said = err.getvalue()
+    assert said.count(why) == 1
+    warning, incomplete = said.splitlines()
+    assert warning.startswith(f"name guard: warning: acme-widgets was not checked in {REPO}: ")
+    assert incomplete == (
+        "name guard: incomplete: acme-widgets 0.1.0: checked the public index "
+        f"(http://127.0.0.1:1/simple/x/); NOT checked {REPO} (the warning above says why)"
+    )
+    # A place no warning explains keeps its reason on the last line.
+    later = RepositoryFinding(
+        Status.FREE, REPO, version_status=Status.UNKNOWN, reason="the version lookup timed out"
+    )
+    err = io.StringIO()
+    guard_cli.report(judge("acme-widgets", version="0.1.0", repository=later), "x", err)
+    assert f"NOT checked version 0.1.0 in {REPO}: the version lookup timed out" in err.getvalue()

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.e2e
 TEAM = {
     "aws_account_id": "210987654321",
     "codeartifact_domain": "globex",
+    "author_name": "Globex Widgets Team",
     "author_email": "dev@globex.example",
 }
 NAME = "globex-widgets"
@@ -170,7 +171,17 @@ def test_a_fresh_laptop_with_a_demo_project_is_told_everything_at_once(laptop: L
     assert "✗ demo value AWS account 123456789012 still in .copier-answers.yml, Makefile, " in out
     assert "docs/iam/ (5 files)" in out
     assert "✗ demo value CodeArtifact domain acme still in .copier-answers.yml, Makefile" in out
-    assert "fix: make update-template DATA=aws_account_id=YOUR_ACCOUNT_ID\n" in out
+    # The release role trusts the demo repository; the metadata names the demo author.
+    assert "✗ demo value GitHub repository acme/acme-widgets still in .copier-answers.yml, " in out
+    assert "docs/iam/github-oidc-trust.json" in out
+    assert "✗ demo value author name ACME Platform Team still in .copier-answers.yml, " in out
+    # One update sets every answer: one fix, after the last of them.
+    assert out.count("fix: make update-template DATA=") == 1
+    assert (
+        '    fix: make update-template DATA="aws_account_id=YOUR_ACCOUNT_ID '
+        "codeartifact_domain=YOUR_DOMAIN author_name=Your Team author_email=YOU@YOUR_COMPANY "
+        'github_repository=YOUR_ORG/acme-widgets"  # with your own values\n'
+    ) in out
     assert "problem(s) block `make check` or a release" in out
     assert "sso-access-token-never-printed" not in out
 
@@ -203,7 +214,9 @@ def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
     assert f"/simple/{NAME}/" not in asked
     assert "✓ globex-widgets: origin controls publish ALLOW, upstream BLOCK\n" in out
     assert "✓ template 99.0.0 is the newest\n" in out
-    assert "✓ no demo values from the template (account, domain, email)\n" in out
+    assert (
+        "✓ no demo values from the template (account, domain, author, GitHub repository)\n" in out
+    )
     assert "✗" not in out
     assert "Nothing blocks `make check` or a release." in out
     assert laptop.fake.package(NAME)["origin"] == {"publish": "ALLOW", "upstream": "BLOCK"}  # type: ignore[index]
@@ -307,4 +320,28 @@ def test_a_newer_template_release_is_pointed_out(laptop: Laptop) -> None:
         subprocess.run(["git", "tag", "-d", "v99.1.0"], cwd=laptop.source, check=True)
     assert (
         "! template 99.0.0 is behind: 99.1.0 is out\n    fix: make update-template REF=v99.1.0\n"
+    ) in result.stdout
+
+
+def test_a_project_made_from_an_untagged_commit_is_told_which_release_to_take(
+    laptop: Laptop,
+) -> None:
+    """Copier records such a commit as its hash: `?` would leave the team without a next step."""
+    answers = laptop.team / ".copier-answers.yml"
+    recorded = answers.read_text(encoding="utf-8")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=laptop.source,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    answers.write_text(recorded.replace("_commit: 99.0.0", f"_commit: {commit}"), encoding="utf-8")
+    try:
+        result = laptop.doctor(laptop.team)
+    finally:
+        answers.write_text(recorded, encoding="utf-8")
+    assert (
+        f"! template {commit} is a commit of {laptop.source}, not a release: updates go from "
+        "release to release\n    fix: make update-template REF=99.0.0\n"
     ) in result.stdout

@@ -113,6 +113,14 @@ def assert_on_the_tools_package(project: Path) -> None:
     checked = make("check-name", cwd=project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "name guard: ok: " in checked.stderr
+    # The docs left MkDocs 1.x with the update: ProperDocs builds them, strictly, no banner.
+    if (project / "mkdocs.yml").is_file():
+        docs = make("docs", cwd=project)
+        said = docs.stdout + docs.stderr
+        assert docs.returncode == 0, said
+        assert "properdocs build --strict --config-file mkdocs.yml" in said
+        assert "end of life" not in said.lower()
+        assert '"properdocs>=' in (project / "pyproject.toml").read_text()
 
 
 def test_a_project_from_0_1_0_takes_0_2_0_then_the_tools_package_and_stays_green(

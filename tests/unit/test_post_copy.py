@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,3 +124,60 @@ def test_a_configured_profile_counts_as_credentials(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     assert post_copy._has_credentials("integration")  # noqa: SLF001
     assert not post_copy._has_credentials("other")  # noqa: SLF001
+
+
+@pytest.fixture
+def no_git_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A machine where git has no identity: an empty global config, no GIT_* names, no EMAIL.
+
+    The suite gives every test an identity (tests/conftest.py): taken away here. The global
+    file says only `useConfigOnly`, so git never makes one up from the host's name, as it does
+    where the host has a domain.
+    """
+    for role in ("AUTHOR", "COMMITTER"):
+        for part in ("NAME", "EMAIL"):
+            monkeypatch.delenv(f"GIT_{role}_{part}", raising=False)
+    monkeypatch.delenv("EMAIL", raising=False)
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tuseConfigOnly = true\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    return config
+
+
+def test_without_a_git_identity_the_first_commit_is_the_author_answers(
+    post_copy: ModuleType, project: Path, no_git_identity: Path
+) -> None:
+    """The README says the first commit needs no git identity: it is made, and says as whom."""
+    settings = no_git_identity.read_text(encoding="utf-8")
+    notes: list[str] = []
+    post_copy.commit(notes, author=("Globex Widgets Team", "dev@globex.example"))
+    said = git("log", "--format=%an <%ae>|%cn <%ce>|%s", cwd=project).strip()
+    assert said == (
+        "Globex Widgets Team <dev@globex.example>|Globex Widgets Team <dev@globex.example>|"
+        "Start from codeartifact-python-template"
+    )
+    assert git("status", "--porcelain", cwd=project) == ""
+    (note,) = notes
+    assert note.startswith(
+        "git has no identity on this machine (user.name, user.email), so the first commit was "
+        "made as Globex Widgets Team <dev@globex.example>, the project's author answers"
+    )
+    assert 'git config --global user.name "Your Name"' in note
+    # That commit only: no git setting was written, here or globally.
+    assert no_git_identity.read_text(encoding="utf-8") == settings
+    assert "[user]" not in (project / ".git" / "config").read_text(encoding="utf-8")
+    failed = subprocess.run(
+        ["git", "var", "GIT_AUTHOR_IDENT"], cwd=project, capture_output=True, check=False
+    )
+    assert failed.returncode != 0
+
+
+def test_with_a_git_identity_the_first_commit_is_the_users_own(
+    post_copy: ModuleType, project: Path
+) -> None:
+    notes: list[str] = []
+    post_copy.commit(notes, author=("Globex Widgets Team", "dev@globex.example"))
+    assert notes == []
+    said = git("log", "--format=%an <%ae>", cwd=project).strip()
+    assert said == "Template Tests <tests@example.com>"  # tests/conftest.py's identity

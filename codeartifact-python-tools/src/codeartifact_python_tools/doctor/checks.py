@@ -18,7 +18,7 @@ from codeartifact_python_tools.doctor import probes
 from codeartifact_python_tools.doctor.project import (
     Project,
     Version,
-    demo_patterns,
+    demo_values,
     minimum_uv,
     newest,
     project_name,
@@ -343,12 +343,18 @@ def _origin_problem(ctx: Context, name: str, error: codeartifact.AwsError) -> Li
 
 
 def check_template(ctx: Context) -> list[Line]:
-    """The template version the project was made from, against the newest tag of its source."""
+    """The template version the project was made from, against the newest tag of its source.
+
+    Copier records a release as its tag, a commit after one as `TAG-N-gHASH`, and a commit of a
+    template without tags as a bare hash: updates compare releases, so that one is a warning with
+    the release to move to.
+    """
     current_text = ctx.project.answers.get("_commit", "")
     source = ctx.project.answers.get("_src_path", "")
-    current = Version.parse(current_text)
-    if not source or current is None:
-        return [unknown(f"template version unknown (.copier-answers.yml _commit {current_text!r})")]
+    if not source or not current_text:
+        return [unknown("template version unknown: .copier-answers.yml has no _src_path/_commit")]
+    described = re.fullmatch(r"(.+)-(\d+)-g[0-9a-f]+", current_text)
+    current = Version.parse(described.group(1) if described else current_text)
     url = re.sub(r"^gh:", "https://github.com/", re.sub(r"^gl:", "https://gitlab.com/", source))
     # No prompt for a private fork's password: without credentials it is "could not check".
     env = {**ctx.env, "GIT_TERMINAL_PROMPT": "0"}
@@ -356,30 +362,46 @@ def check_template(ctx: Context) -> list[Line]:
     if not listed.ok:
         return [unknown(f"template version not checked: {url}: {listed.last_line()}")]
     tags = re.findall(r"refs/tags/(\S+)", listed.stdout)
+    if current is None:
+        return [_untagged(current_text, source, newest(tags))]
     found = newest(tags, prereleases=current.pre is not None)
     if found is None or found[1].key() <= current.key():
+        if described:
+            text = f"template {current_text}: {described.group(2)} commit(s) past {current}"
+            return [ok(f"{text}, and no newer release")]
         return [ok(f"template {current_text} is the newest")]
     tag, version = found
     fix = f"make update-template REF={tag}"
     return [warn(f"template {current_text} is behind: {version} is out", fix)]
 
 
+def _untagged(commit: str, source: str, found: tuple[str, Version] | None) -> Line:
+    """A project made from a template commit no release tag describes."""
+    text = f"template {commit} is a commit of {source}, not a release"
+    if found is None:
+        fix = "tag a release in the template (`make release-template VERSION=0.1.0` there), then "
+        return warn(f"{text}, and it has no release tags", fix + "make update-template")
+    return warn(
+        f"{text}: updates go from release to release", f"make update-template REF={found[0]}"
+    )
+
+
 def check_placeholders(ctx: Context) -> list[Line]:
-    """The template's demo answers still in the project, with the files that carry them."""
-    patterns = demo_patterns(ctx.project.answers)
-    if not patterns:
-        return [ok("no demo values from the template (account, domain, email)")]
-    data = {
-        "AWS account": "aws_account_id=YOUR_ACCOUNT_ID",
-        "CodeArtifact domain": "codeartifact_domain=YOUR_DOMAIN",
-        "author email": "author_email=YOU@YOUR_COMPANY",
-    }
+    """The template's demo answers still in the project, with the files that carry them.
+
+    One line per value, and one fix for all of them: a single `make update-template` that sets
+    every answer at once (DATA takes several), so three demo values cost one update, not three.
+    """
+    demos = demo_values(ctx.project.answers)
+    if not demos:
+        return [ok("no demo values from the template (account, domain, author, GitHub repository)")]
     lines = []
-    for what, pattern in patterns.items():
-        shown = _summarise(where(ctx.project.root, pattern))
-        answer = next(v for k, v in data.items() if what.startswith(k))
-        fix = f"make update-template DATA={answer}"
-        lines.append(fail(f"demo value {what} still in {shown or '.copier-answers.yml'}", fix))
+    for demo in demos:
+        shown = _summarise(where(ctx.project.root, demo.pattern)) or ".copier-answers.yml"
+        lines.append(fail(f"demo value {demo.what} still in {shown}", ""))
+    answers = " ".join(f"{demo.answer}={demo.placeholder}" for demo in demos)
+    fix = f'make update-template DATA="{answers}"  # with your own values'
+    lines[-1] = fail(lines[-1].text, fix)
     return lines
 
 

@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-# The template's demo answers (copier.yml defaults): a project that still has them cannot publish.
+# The template's demo answers (copier.yml defaults): a project that still has them cannot publish,
+# or publishes under the template's name: the release role trusts the demo GitHub repository
+# (docs/iam/github-oidc-trust.json), the package metadata names the demo author.
 DEMO_ACCOUNT = "123456789012"
 DEMO_DOMAIN = "acme"
+DEMO_OWNER = "acme"  # github_repository's default owner is the domain: acme/<package>
+DEMO_AUTHOR = "ACME Platform Team"
 DEMO_EMAIL = "platform@example.com"
 _SKIP_DIRS = {".git", ".venv", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 _SKIP_DIRS |= {"dist", "site", "htmlcov", "build"}
@@ -87,11 +91,24 @@ def answers(text: str) -> dict[str, str]:
     return found
 
 
-def demo_patterns(recorded: dict[str, str]) -> dict[str, re.Pattern[str]]:
-    """For each demo answer the project still has, a pattern that finds where it is written."""
-    patterns = {}
+@dataclass(frozen=True)
+class Demo:
+    """One demo answer a project still has: where it is written, and what `DATA` sets instead."""
+
+    answer: str  # the question, as `make update-template DATA=answer=...` names it
+    what: str  # how the report names it: "AWS account 123456789012"
+    pattern: re.Pattern[str]
+    placeholder: str  # the value a fix line shows for the user to replace
+
+
+def demo_values(recorded: dict[str, str]) -> list[Demo]:
+    """The demo answers the project still has, in the order copier asks the questions."""
+    found = []
     if recorded.get("aws_account_id") == DEMO_ACCOUNT:
-        patterns[f"AWS account {DEMO_ACCOUNT}"] = re.compile(re.escape(DEMO_ACCOUNT))
+        pattern = re.compile(re.escape(DEMO_ACCOUNT))
+        found.append(
+            Demo("aws_account_id", f"AWS account {DEMO_ACCOUNT}", pattern, "YOUR_ACCOUNT_ID")
+        )
     if recorded.get("codeartifact_domain") == DEMO_DOMAIN:
         # Where the domain is written as a domain: not every word "acme" (acme-widgets, ACME).
         domain = "|".join(
@@ -103,10 +120,33 @@ def demo_patterns(recorded: dict[str, str]) -> dict[str, re.Pattern[str]]:
                 f"--domain {DEMO_DOMAIN}" + r"\b",
             )
         )
-        patterns[f"CodeArtifact domain {DEMO_DOMAIN}"] = re.compile(domain, re.MULTILINE)
+        pattern = re.compile(domain, re.MULTILINE)
+        found.append(
+            Demo(
+                "codeartifact_domain", f"CodeArtifact domain {DEMO_DOMAIN}", pattern, "YOUR_DOMAIN"
+            )
+        )
+    if recorded.get("author_name") == DEMO_AUTHOR:
+        pattern = re.compile(re.escape(DEMO_AUTHOR))
+        found.append(Demo("author_name", f"author name {DEMO_AUTHOR}", pattern, "Your Team"))
     if recorded.get("author_email") == DEMO_EMAIL:
-        patterns[f"author email {DEMO_EMAIL}"] = re.compile(re.escape(DEMO_EMAIL))
-    return patterns
+        pattern = re.compile(re.escape(DEMO_EMAIL))
+        found.append(
+            Demo("author_email", f"author email {DEMO_EMAIL}", pattern, "YOU@YOUR_COMPANY")
+        )
+    repository = recorded.get("github_repository", "")
+    owner, _, name = repository.partition("/")
+    if owner.lower() == DEMO_OWNER and name:
+        # The whole owner/name, not part of a longer one (acme/x inside notacme/x-y).
+        pattern = re.compile(rf"(?<![\w.-]){re.escape(repository)}(?![\w.-])", re.IGNORECASE)
+        what = f"GitHub repository {repository}"
+        found.append(Demo("github_repository", what, pattern, f"YOUR_ORG/{name}"))
+    return found
+
+
+def demo_patterns(recorded: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    """For each demo answer the project still has, a pattern that finds where it is written."""
+    return {demo.what: demo.pattern for demo in demo_values(recorded)}
 
 
 def where(root: Path, pattern: re.Pattern[str]) -> list[str]:

@@ -84,13 +84,21 @@ def report(verdict: Verdict, what: str, err: TextIO) -> int:
     elif verdict.ok:
         # Never "no collision" for a check that did not run everywhere: say what was covered.
         checked = "; ".join(verdict.checked) or "nothing"
-        _say(
-            err,
-            "incomplete",
-            f"{what}: checked {checked}; NOT checked {'; '.join(verdict.unchecked)}",
-        )
+        missed = "; ".join(_unchecked(entry, verdict.warnings) for entry in verdict.unchecked)
+        _say(err, "incomplete", f"{what}: checked {checked}; NOT checked {missed}")
     err.flush()
     return verdict.exit_code
+
+
+def _unchecked(entry: str, warnings: tuple[str, ...]) -> str:
+    """A place not checked, with its reason unless a warning above just gave it (once is enough).
+
+    `entry` is "PLACE: WHY" (guard/verdicts.py); a reason can be a paragraph (how to sign in).
+    """
+    place, _, why = entry.partition(": ")
+    if why and any(why in warning for warning in warnings):
+        return f"{place} (the warning above says why)"
+    return entry
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from codeartifact_python_tools.commands import say
 from codeartifact_python_tools.release.github import write_outputs
-from codeartifact_python_tools.update import project
+from codeartifact_python_tools.update import answers, project
 from codeartifact_python_tools.update.errors import ExitCode, UpdateError
 from codeartifact_python_tools.update.project import answer, git
 from codeartifact_python_tools.update.summary import (
@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 INTERRUPTED = "Interrupted: `git status` shows what changed; `git checkout -- .` undoes it."
 EPILOG = """\
 exit codes: 0 updated and green, already current, or the drift pull request is up to date;
-1 failed (the message says what); 2 usage; 3 not started (uncommitted changes, no git, no
-.copier-answers.yml); 4 copier failed, nothing was changed; 5 updated, with conflicts to
-resolve; 6 updated without conflicts, but uv.lock or `make check` is not green.
+1 failed (the message says what); 2 usage (also a --data that is not question=value or names no
+question of the project); 3 not started (uncommitted changes, no git, no .copier-answers.yml);
+4 copier failed (an answer refused among them), nothing was changed; 5 updated, with conflicts
+to resolve; 6 updated without conflicts, but uv.lock or `make check` is not green.
 
 environment: COPIER (the copier command to run; default: the copier these tools were tested
 with, through uvx).
@@ -60,7 +61,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     update = commands.add_parser("update-template", help=text, description=text, epilog=EPILOG)
     update.add_argument("--ref", default="", help="a template tag, e.g. v1.2.0")
     update.add_argument(
-        "--data", action="append", default=[], metavar="KEY=VALUE", help="change an answer"
+        "--data",
+        action="append",
+        default=[],
+        metavar="'KEY=VALUE ...'",
+        help="change answers: one or more question=value, separated by spaces (a value may hold "
+        "spaces; quote one that holds a word like name=)",
     )
     update.set_defaults(handler=_update, interrupted=INTERRUPTED)
     text = "when the template is ahead, prepare the template-update branch and its pull request"
@@ -72,7 +78,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _update(arguments: argparse.Namespace) -> int:
-    outcome = project.update(arguments.ref.strip() or None, arguments.data)
+    data = answers.parse_all(arguments.data)  # a bad DATA stops here, before anything runs
+    outcome = project.update(arguments.ref.strip() or None, data)
     if outcome.from_version == outcome.to_version and not outcome.changed:
         say(f"Already on template {outcome.to_version}: nothing to update.")
         return ExitCode.OK

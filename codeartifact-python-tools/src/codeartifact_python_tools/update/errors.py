@@ -12,9 +12,9 @@ class ExitCode(enum.IntEnum):
 
     OK = 0  # updated and green, already current, or the drift pull request is up to date
     FAILED = 1  # anything else: the message says what
-    USAGE = 2  # argparse's own code for a bad command line
+    USAGE = 2  # a bad command line: argparse's own code, and a DATA that names no question
     REFUSED = 3  # not run: uncommitted changes, no git, no answers file, COPIER not set
-    COPIER = 4  # copier itself failed (no such version, template unreadable): nothing changed
+    COPIER = 4  # copier failed (no such version, template unreadable, a DATA answer refused)
     CONFLICTS = 5  # updated, with conflicts to resolve (inline markers)
     RED = 6  # updated without conflicts, but uv.lock or `make check` is not green
 

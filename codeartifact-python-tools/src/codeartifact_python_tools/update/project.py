@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from codeartifact_python_tools import commands
 from codeartifact_python_tools.commands import output, say
+from codeartifact_python_tools.update import answers
 from codeartifact_python_tools.update.errors import ExitCode, UpdateError
 from codeartifact_python_tools.update.summary import (
     CONFLICT_MARKER,
@@ -177,22 +178,10 @@ def update(ref: str | None, data: Sequence[str], *, check: bool = True) -> Outco
         then = parse_version(newest or "")
         if now is not None and then is not None and now >= then:
             return Outcome(from_version=before, to_version=before)
-    command = [*copier_command(), "update", "--trust", "--defaults", "--conflict", "inline"]
-    if ref:
-        command += ["--vcs-ref", ref]
-    for item in data:
-        command += ["--data", item]
-    say(f"Updating from template {before} ({source}): copier, then uv lock and make check.")
-    copier = run(command)
-    said = output(copier)
-    if copier.returncode != 0:
-        last = said.splitlines()[-3:] or [f"exit code {copier.returncode}"]
-        msg = "copier update failed, nothing was changed: " + " ".join(last)
-        # Copier may have written part of the update before failing: put the tree back.
-        git("reset", "--quiet", "--hard")
-        git("clean", "--quiet", "-fd")
-        raise UpdateError(ExitCode.COPIER, msg)
-    outcome = Outcome(from_version=before, to_version=answer("_commit"))
+    said = run_copier(ref, data)
+    to_version = answer("_commit")
+    say(f"Updating from template {before} to {to_version} ({source}): uv lock and make check next.")
+    outcome = Outcome(from_version=before, to_version=to_version)
     outcome.migrations = migration_lines(said)
     outcome.changed = changed_files()
     outcome.conflicts = conflicted(outcome.changed)
@@ -211,6 +200,55 @@ def update(ref: str | None, data: Sequence[str], *, check: bool = True) -> Outco
         if checked.returncode != 0:
             say("\n".join(output(checked).splitlines()[-30:]))
     return outcome
+
+
+def run_copier(ref: str | None, data: Sequence[str]) -> str:
+    """Run `copier update`; what it printed. Nothing changed and an error if it took nothing.
+
+    Nothing is printed before copier has taken the answers, so a refused one is the first line
+    the user reads: its rule, not copier's warnings on the way there.
+    """
+    command = [*copier_command(), "update", "--trust", "--defaults", "--conflict", "inline"]
+    if ref:
+        command += ["--vcs-ref", ref]
+    for item in data:
+        command += ["--data", item]
+    copier = run(command)
+    said = output(copier)
+    if copier.returncode != 0:
+        _undo()
+        rule = answers.refusal(said, data)
+        if rule:
+            msg = f"{rule}. Nothing was changed: correct that answer in DATA and run it again."
+            raise UpdateError(ExitCode.COPIER, msg)
+        lines = said.splitlines()
+        reasons = [line for line in lines if not line.startswith("warning:")] or lines
+        last = reasons[-3:] or [f"exit code {copier.returncode}"]
+        msg = "copier update failed, nothing was changed: " + " ".join(last)
+        raise UpdateError(ExitCode.COPIER, msg)
+    questions = _questions()
+    ignored = [key for key in (item.partition("=")[0] for item in data) if key not in questions]
+    if ignored:
+        _undo()
+        msg = (
+            f"{', '.join(ignored)}: not a question this project answers (.copier-answers.yml has "
+            f"no such key after the update), so DATA would change nothing; its questions are "
+            f"{', '.join(questions)}. Nothing was changed."
+        )
+        raise UpdateError(ExitCode.USAGE, msg)
+    return said
+
+
+def _undo() -> None:
+    """Put the tree back as it was committed: copier may have written part of an update."""
+    git("reset", "--quiet", "--hard")
+    git("clean", "--quiet", "-fd")
+
+
+def _questions() -> list[str]:
+    """The questions .copier-answers.yml records answers to (copier's own `_` keys left out)."""
+    text = ANSWERS.read_text(encoding="utf-8") if ANSWERS.is_file() else ""
+    return re.findall(r"^([A-Za-z][A-Za-z0-9_]*):", text, re.MULTILINE)
 
 
 def remote_branch(branch: str) -> str | None:
