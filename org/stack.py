@@ -64,7 +64,11 @@ class Stack:
 
 @dataclass(frozen=True)
 class Aws:
-    """The `aws` CLI with the stack's region and profile on every call."""
+    """The `aws` CLI with the stack's region and profile, and JSON output, on every call.
+
+    `--output json` on every call: the CLI's default comes from AWS_DEFAULT_OUTPUT or the
+    profile's `output` setting, which may say text or table on a platform engineer's laptop.
+    """
 
     stack: Stack
 
@@ -74,7 +78,7 @@ class Aws:
         if aws is None:
             msg = "The AWS CLI (`aws`) is not on PATH: install AWS CLI v2, then run make again."
             raise OrgError(msg)
-        argv = [aws, *args, "--region", self.stack.region]
+        argv = [aws, *args, "--region", self.stack.region, "--output", "json"]
         argv += ["--profile", self.stack.profile] if self.stack.profile else []
         done = subprocess.run(  # noqa: S603 - the aws CLI, with arguments built here
             argv,
@@ -89,8 +93,8 @@ class Aws:
         return done
 
     def json(self, *args: str) -> dict[str, Any]:
-        """Run a command that answers JSON."""
-        data: dict[str, Any] = json.loads(self(*args, "--output", "json").stdout or "{}")
+        """Run a command and read its answer."""
+        data: dict[str, Any] = json.loads(self(*args).stdout or "{}")
         return data
 
 
@@ -108,7 +112,7 @@ def say(message: str) -> None:
 def check_account(aws: Aws, stack: Stack) -> None:
     """Refuse to touch an account other than the one org/stack.json names."""
     profile = f" --profile {stack.profile}" if stack.profile else ""
-    done = aws("sts", "get-caller-identity", "--output", "json", check=False)
+    done = aws("sts", "get-caller-identity", check=False)
     if done.returncode != 0:
         msg = (
             f"No AWS session ({_last_line(done.stderr)}): sign in, e.g. `aws sso login{profile}`, "
@@ -159,8 +163,6 @@ def create_change_set(aws: Aws, stack: Stack) -> tuple[str, str] | None:
         json.dumps(parameters),
         "--capabilities",
         "CAPABILITY_NAMED_IAM",
-        "--output",
-        "json",
     )
     target = ("--stack-name", stack.name, "--change-set-name", name)
     waited = aws("cloudformation", "wait", "change-set-create-complete", *target, check=False)

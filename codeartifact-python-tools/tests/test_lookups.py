@@ -21,6 +21,7 @@ from codeartifact_python_tools.guard.verdicts import (
     UpstreamFinding,
 )
 
+from tests.doubles import codeartifact as codeartifact_double
 from tests.doubles.codeartifact import (
     FakeCodeArtifact,
     add_not_found,
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
 
 
 CA = CodeArtifact("acme", "123456789012", "eu-west-1", "python")
+# Each call of the fake `aws` starts a Python: on a loaded two-core machine a few of them can
+# take a second, which the tests that are not about time must not fail for.
+CLI_TIMEOUT = 10.0
 
 
 def settings(url: str = "", **changes: Any) -> Settings:  # noqa: ANN401
@@ -249,6 +253,97 @@ def test_stubbed_missing_repository_is_not_a_free_name() -> None:
     assert "no such repository" in found.reason
 
 
+def test_stubbed_versions_are_read_to_the_last_page() -> None:
+    """ListPackageVersions pages: the version asked about is on the last one."""
+    params = package_params("acme-widgets")
+    first = [f"0.{n}.0" for n in range(1000)]
+    with stubbed_client() as (client, stubber):
+        stubber.add_response("describe_package", describe_package_response("acme-widgets"), params)
+        stubber.add_response(
+            "list_package_versions",
+            list_versions_response("acme-widgets", first, next_page="page-2"),
+            {**params, "maxResults": 1000},
+        )
+        stubber.add_response(
+            "list_package_versions",
+            list_versions_response("acme-widgets", ["1.0.0"]),
+            {**params, "maxResults": 1000, "nextToken": "page-2"},
+        )
+        found = codeartifact.ask_repository(
+            "acme-widgets", "1.0.0", settings(), codeartifact.Boto3Plane(client)
+        )
+    assert found.version_status is Status.TAKEN  # not "free" for want of the second page
+    assert found.versions == (*first, "1.0.0")
+
+
+def test_stubbed_page_after_the_deadline_leaves_the_version_unknown() -> None:
+    """A page that arrives after the deadline is not used: the version is UNKNOWN, never FREE."""
+    params = package_params("acme-widgets")
+
+    class SlowSecondPage(codeartifact.Boto3Plane):
+        pages = 0
+
+        def call(
+            self, operation: str, params: dict[str, Any], timeout: float | None = None
+        ) -> dict[str, Any]:
+            answer = super().call(operation, params, timeout)
+            if operation == "list_package_versions":
+                self.pages += 1
+                if self.pages == 2:
+                    time.sleep(0.4)  # boto3's own timeouts are per socket read, not overall
+            return answer
+
+    with stubbed_client() as (client, stubber):
+        stubber.add_response("describe_package", describe_package_response("acme-widgets"), params)
+        stubber.add_response(
+            "list_package_versions",
+            list_versions_response("acme-widgets", ["0.1.0"], next_page="page-2"),
+            {**params, "maxResults": 1000},
+        )
+        stubber.add_response(
+            "list_package_versions",
+            list_versions_response("acme-widgets", ["1.0.0"]),
+            {**params, "maxResults": 1000, "nextToken": "page-2"},
+        )
+        found = codeartifact.ask_repository(
+            "acme-widgets", "1.0.0", settings(timeout=0.3), SlowSecondPage(client)
+        )
+    assert found.status is Status.TAKEN  # the package itself answered in time
+    assert found.version_status is Status.UNKNOWN
+    assert found.reason == "CodeArtifact did not answer within 0.3 s"
+    assert found.versions == ("0.1.0",)
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "message", "status"),
+    [
+        ("package", "The pypi package 'acme-new' does not exist in repository 'python'.", "free"),
+        # What is missing is the domain or the repository, whatever the names say.
+        (
+            "domain",
+            "Domain not found. Domain 'packages' owned by account '123456789012'",
+            "unknown",
+        ),
+        ("repository", "The pypi package 'acme-new' does not exist in repository 'x'.", "unknown"),
+    ],
+)
+def test_stubbed_not_found_is_read_from_the_resource_type(
+    resource_type: str, message: str, status: str
+) -> None:
+    with stubbed_client() as (client, stubber):
+        add_not_found(
+            stubber,
+            "describe_package",
+            resource_type=resource_type,
+            resource_id="x",
+            message=message,
+        )
+        found = codeartifact.ask_repository(
+            "acme-new", "", settings(), codeartifact.Boto3Plane(client)
+        )
+    assert found.status is Status(status)
+
+
 def test_stubbed_access_denied_names_the_missing_permission() -> None:
     with stubbed_client() as (client, stubber):
         stubber.add_client_error(
@@ -365,7 +460,9 @@ def test_a_laptop_without_credentials_is_told_without_starting_aws_tools(
 
 def test_cli_taken_package(fake_aws: FakeCodeArtifact) -> None:
     fake_aws.add_package("acme-widgets", ["0.1.0"], publish="ALLOW", upstream="ALLOW")
-    found = codeartifact.lookup_repository("Acme.Widgets", settings(aws="cli"), "0.1.0")
+    found = codeartifact.lookup_repository(
+        "Acme.Widgets", settings(aws="cli", timeout=CLI_TIMEOUT), "0.1.0"
+    )
     assert found.status is Status.TAKEN
     assert found.origin == Origin("ALLOW", "ALLOW")
     assert found.version_status is Status.TAKEN
@@ -378,13 +475,17 @@ def test_cli_taken_package(fake_aws: FakeCodeArtifact) -> None:
 
 def test_cli_external_versions_are_recognised(fake_aws: FakeCodeArtifact) -> None:
     fake_aws.add_package("requests", ["2.32.3"], publish="BLOCK", upstream="ALLOW", external=True)
-    found = codeartifact.lookup_repository("requests", settings(aws="cli"), "2.32.3")
+    found = codeartifact.lookup_repository(
+        "requests", settings(aws="cli", timeout=CLI_TIMEOUT), "2.32.3"
+    )
     assert found.external_versions == ("2.32.3",)
     assert found.version_external
 
 
 def test_cli_free_package(fake_aws: FakeCodeArtifact) -> None:
-    found = codeartifact.lookup_repository("acme-new", settings(aws="cli"), "0.1.0")
+    found = codeartifact.lookup_repository(
+        "acme-new", settings(aws="cli", timeout=CLI_TIMEOUT), "0.1.0"
+    )
     assert found.status is Status.FREE
     assert found.version_status is Status.FREE
     assert fake_aws.operations() == ["DescribePackage"]
@@ -420,6 +521,142 @@ def test_cli_failures_are_unverifiable_with_the_reason(
     assert found.status is Status.UNKNOWN
     assert words in found.reason
     assert [c["args"].get("profile") for c in fake_aws.calls] == ["integration"]
+
+
+@pytest.mark.parametrize(
+    ("count", "page_limit", "pages"),
+    [(1001, codeartifact_double.PAGE_LIMIT, 2), (5, 2, 3)],
+    ids=["more-than-maxResults", "pages-smaller-than-maxResults"],
+)
+def test_cli_versions_are_read_to_the_last_page(
+    fake_aws: FakeCodeArtifact, count: int, page_limit: int, pages: int
+) -> None:
+    versions = [f"0.0.{n}" for n in range(count)]
+    fake_aws.add_package("acme-widgets", versions)
+    fake_aws.update(page_limit=page_limit)
+    found = codeartifact.lookup_repository(
+        "acme-widgets", settings(aws="cli", timeout=CLI_TIMEOUT), versions[-1]
+    )
+    assert found.version_status is Status.TAKEN
+    assert found.versions == tuple(versions)
+    listed = [c["args"] for c in fake_aws.calls if c["operation"] == "ListPackageVersions"]
+    assert len(listed) == pages
+    assert [("next-token" in args, args["max-results"]) for args in listed] == [
+        (number > 0, "1000") for number in range(pages)
+    ]
+    assert fake_aws.operations() == ["DescribePackage", *["ListPackageVersions"] * pages]
+
+
+@pytest.mark.parametrize("cli_version", ["2.33.0", "2.34.0"])
+@pytest.mark.parametrize(
+    ("domain", "repository"),
+    [("packages", "python"), ("acme", "packages")],
+    ids=["domain", "repository"],
+)
+def test_cli_a_missing_domain_or_repository_is_never_a_free_name(
+    fake_aws: FakeCodeArtifact, cli_version: str, domain: str, repository: str
+) -> None:
+    """Named `packages`, their "not found" says "package": still not the package's."""
+    fake_aws.update(cli_version=cli_version)
+    ca = CodeArtifact(domain, "123456789012", "eu-west-1", repository)
+    found = codeartifact.lookup_repository(
+        "acme-new", Settings(codeartifact=ca, aws="cli", timeout=CLI_TIMEOUT), "0.1.0"
+    )
+    assert found.status is Status.UNKNOWN
+    assert "CodeArtifact has no such" in found.reason
+
+
+NOT_FOUND = (
+    "\nAn error occurred (ResourceNotFoundException) when calling the DescribePackage operation: "
+)
+NOT_FOUND_2_34 = (
+    "\naws: [ERROR]: An error occurred (ResourceNotFoundException) when calling the "
+    "DescribePackage operation: "
+)
+DETAILS = "\n\nAdditional error details:\nresourceId: x\nresourceType: "
+NO_CREDENTIALS_2_34 = (
+    "\naws: [ERROR]: An error occurred (NoCredentials): Unable to locate credentials. "
+    'You can configure credentials by running "aws login".\n'
+)
+CLI_ERRORS = [
+    # CLI v2 before 2.34 (and v1): the message alone, in AWS's words.
+    (
+        NOT_FOUND + "The pypi package 'acme-new' does not exist in repository 'python'.\n",
+        ("ResourceNotFoundException", "", True),
+    ),
+    (
+        NOT_FOUND + "Domain not found. Domain 'packages' owned by account '123456789012' does "
+        "not exist.\n",
+        ("ResourceNotFoundException", "", False),
+    ),
+    (
+        NOT_FOUND + "Repository not found. Repository 'packages' in domain 'acme' owned by "
+        "account '123456789012' does not exist.\n",
+        ("ResourceNotFoundException", "", False),
+    ),
+    # Nothing says what is missing: not read as the package.
+    (NOT_FOUND + "Requested resource not found\n", ("ResourceNotFoundException", "", False)),
+    # From 2.34: a prefix, and the error's fields after its message.
+    (
+        NOT_FOUND_2_34 + "The pypi package 'acme-new' version '0.1.0' does not exist in "
+        "repository 'python'." + DETAILS + "package-version\n",
+        ("ResourceNotFoundException", "package-version", True),
+    ),
+    (
+        NOT_FOUND_2_34
+        + "The pypi package 'x' does not exist in repository 'python'."
+        + DETAILS
+        + "repository\n",
+        ("ResourceNotFoundException", "repository", False),
+    ),
+    (NO_CREDENTIALS_2_34, ("NoCredentials", "", False)),
+]
+
+
+@pytest.mark.parametrize(
+    ("stderr", "expected"),
+    CLI_ERRORS,
+    ids=[
+        "package",
+        "domain",
+        "repository",
+        "no-subject",
+        "2.34-version",
+        "2.34-repository",
+        "2.34-creds",
+    ],
+)
+def test_cli_errors_are_read_by_their_fields_or_awss_own_words(
+    stderr: str, expected: tuple[str, str, bool]
+) -> None:
+    error = codeartifact._cli_error(stderr)  # noqa: SLF001 - the CLI's stderr, read
+    assert (error.code, error.resource_type, error.package_missing) == expected
+
+
+TOOLS_CALLS = [
+    ("describe_package", {}),
+    ("list_package_versions", {"maxResults": 1000}),
+    ("describe_package_version", {"packageVersion": "0.1.0"}),
+    (
+        "put_package_origin_configuration",
+        {"restrictions": {"publish": "ALLOW", "upstream": "BLOCK"}},
+    ),
+]
+
+
+@pytest.mark.parametrize(("operation", "extra"), TOOLS_CALLS, ids=[c[0] for c in TOOLS_CALLS])
+@pytest.mark.parametrize("profile", ["", "integration"])
+def test_cli_every_command_line_the_tools_build_is_one_the_cli_takes(
+    fake_aws: FakeCodeArtifact, operation: str, extra: dict[str, Any], profile: str
+) -> None:
+    """Options, values and output as AWS CLI v2's own model has them: the call is answered."""
+    fake_aws.add_package("acme-widgets", ["0.1.0"])
+    ca = CodeArtifact("acme", "123456789012", "eu-west-1", "python", profile=profile)
+    plane = codeartifact.CliPlane("aws", Settings(codeartifact=ca, aws="cli", timeout=CLI_TIMEOUT))
+    answer = plane.call(operation, {**package_params("acme-widgets"), **extra})
+    assert answer  # JSON, read
+    token = plane.call("get_authorization_token", {"domain": "acme", "domainOwner": "123456789012"})
+    assert token["authorizationToken"]
 
 
 def test_cli_origin_controls_written_then_read(fake_aws: FakeCodeArtifact) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -18,6 +19,7 @@ from codeartifact_python_tools.release.errors import ExitCode, ReleaseError
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from tests.doubles.codeartifact import FakeCodeArtifact
     from tests.doubles.simple_index import SimpleIndex
 
 START = "https://acme-123456789012.d.codeartifact.eu-west-1.amazonaws.com/pypi/python/simple/x/"
@@ -181,3 +183,111 @@ def test_make_login_on_a_laptop_without_credentials_says_sign_in() -> None:
     assert error.code == ExitCode.CREDENTIALS
     assert error.code == 10
     assert "aws sso login" in error.message
+
+
+# --- The token's expiry, in every form AWS's tools give it ---------------------------------------
+
+ENDS = datetime(2026, 12, 2, 16, 41, 5, 123000, tzinfo=timezone.utc)
+ONE_HOUR_EAST = timezone(timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # CLI v2's default (cli_timestamp_format iso8601): local time with its offset, and a
+        # fraction unless the second is whole.
+        ("2026-12-02T17:41:05.123000+01:00", ENDS),
+        ("2026-12-02T17:41:05+01:00", ENDS.replace(microsecond=0)),
+        ("2026-12-02T16:41:05.123000+00:00", ENDS),
+        ("2026-12-02T16:41:05Z", ENDS.replace(microsecond=0)),
+        # v2's `wire` and v1's default: CodeArtifact's epoch seconds, a JSON number, or text.
+        (1796229665.123, ENDS),
+        (1796229665, ENDS.replace(microsecond=0)),
+        ("1796229665.123", ENDS),
+        # boto3: a datetime in the local zone.
+        (ENDS.astimezone(ONE_HOUR_EAST), ENDS),
+    ],
+    ids=[
+        "v2-fraction",
+        "v2-whole-second",
+        "v2-utc",
+        "zulu",
+        "epoch",
+        "epoch-int",
+        "epoch-text",
+        "boto3",
+    ],
+)
+def test_the_tokens_expiry_is_read_in_every_form_the_cli_prints(
+    given: object, expected: datetime
+) -> None:
+    from codeartifact_python_tools.release import tokens  # noqa: PLC0415
+
+    parsed = tokens.parse_expiration(given)
+    assert parsed == expected
+    assert parsed is not None
+    assert parsed.tzinfo is not None  # an instant, comparable with any other
+
+
+@pytest.mark.parametrize("given", [None, "", "soon", "2026-13-45T99:00:00", True, {}])
+def test_an_unreadable_expiry_is_unknown(given: object) -> None:
+    from codeartifact_python_tools.release import tokens  # noqa: PLC0415
+
+    assert tokens.parse_expiration(given) is None
+
+
+def test_a_naive_expiry_is_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from codeartifact_python_tools.release import tokens  # noqa: PLC0415
+
+    monkeypatch.setenv("TZ", "CET-1")
+    time.tzset()
+    try:
+        assert tokens.parse_expiration("2026-12-02T17:41:05.123000") == ENDS
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("timestamps", "printed"),
+    [("iso8601", '"2026-12-02T17:41:05.123000+01:00"'), ("wire", "1796229665.123")],
+)
+def test_make_login_reads_the_expiry_the_aws_cli_prints(
+    fake_aws: FakeCodeArtifact,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    timestamps: str,
+    printed: str,
+) -> None:
+    """Through the aws CLI in each timestamp format; recorded to the second, never later."""
+    from codeartifact_python_tools.release import settings, tokens  # noqa: PLC0415
+
+    config = tmp_path / "aws-config"
+    config.write_text(f"[default]\ncli_timestamp_format = {timestamps}\n", encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("TZ", "CET-1")  # the CLI prints local time: here one hour east of UTC
+    fake_aws.update(token_expiration=ENDS.isoformat())
+    where = settings.load(
+        {
+            "CODEARTIFACT_DOMAIN": "acme",
+            "CODEARTIFACT_DOMAIN_OWNER": "123456789012",
+            "CODEARTIFACT_REGION": "eu-west-1",
+            "CODEARTIFACT_REPOSITORY": "python",
+        }
+    )
+    shown = subprocess.run(
+        [
+            *("aws", "codeartifact", "get-authorization-token", "--domain", "acme"),
+            *("--region", "eu-west-1", "--query", "expiration", "--output", "json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout == f"{printed}\n"
+
+    token = tokens.get_token(where)
+    assert token.expiration == ENDS
+    env = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    assert expiry.record(env, where.service, token.value, token.expiration) == ""
+    assert expiry.recorded(env, where.service, token.value) == ENDS.replace(microsecond=0)

@@ -2,13 +2,28 @@
 
 moto has no CodeArtifact backend, so this module follows AWS's documented requests, responses
 and errors for the operations our code uses: CodeArtifact's, `sts get-caller-identity`, and the
-CloudFormation change-set calls of `make org-plan` / `make org-deploy`. The fake `aws` keeps its
-state in a JSON file (path in FAKE_AWS_STATE), so a test can seed it, run real programs that call
-`aws`, and read back every call they made. Tokens are never recorded.
+CloudFormation change-set calls of `make org-plan` / `make org-deploy`.
+
+The fake `aws` reads its command line as AWS CLI v2 does, from botocore's own service models (the
+CLI builds its commands from the same models): the command `describe-package` is DescribePackage,
+the input member `domainOwner` the option `--domain-owner`, a required member a required option,
+and a paginated operation takes the CLI's paging options too. A bad command line fails before
+anything is "sent", with the CLI's exit code 252 and usage text; the parameters are then checked
+as botocore checks them (252), and as the service does (its validation error, 254). It prints
+what `--output` asks for, else AWS_DEFAULT_OUTPUT, else the profile's `output` in the AWS config
+file, else JSON; timestamps as the profile's `cli_timestamp_format` says (iso8601, the default:
+local time with its offset; wire: CodeArtifact's epoch seconds). Which CLI v2 release it plays
+(`cli_version`) decides how errors read: 2.34.0 prefixed every error with "aws: [ERROR]:" and
+shows a service error's fields ("Additional error details").
+
+The fake keeps its state in a JSON file (path in FAKE_AWS_STATE), so a test can seed it, run real
+programs that call `aws`, and read back every call they made. The authorization token it hands
+out is never recorded.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -28,9 +43,18 @@ if TYPE_CHECKING:
 
 STATE_ENV = "FAKE_AWS_STATE"
 DEFAULT_TOKEN = "fake-codeartifact-token-0123456789abcdef"  # noqa: S105 - a test double's token
-# Exit codes of AWS CLI v2: 253 configuration or credentials, 254 a service error.
+# Exit codes of AWS CLI v2: 252 a bad command line or parameter, 253 configuration or
+# credentials, 254 a service error, 255 anything else.
+EXIT_USAGE = 252
 EXIT_CONFIG = 253
 EXIT_SERVICE = 254
+EXIT_GENERAL = 255
+# The CLI v2 release the fake plays unless a test says otherwise: its errors read as they did from
+# 2.31.0 to 2.33.x (usage errors "aws: [ERROR]: ...", service errors without a prefix).
+CLI_VERSION = "2.33.0"
+# ListPackageVersions' maxResults is a maximum: a page may hold fewer versions, and a client must
+# follow nextToken. The fake's pages hold at most this many (a test may make them smaller).
+PAGE_LIMIT = 1000
 
 
 # What pyenv's shim prints, with exit code 127, when the Python version the directory selects has
@@ -75,6 +99,7 @@ class FakeCodeArtifact(StateFile):
                 "repository": repository,
                 "endpoint": endpoint,
                 "token": DEFAULT_TOKEN,
+                # ISO 8601; the CLI prints it as the profile's cli_timestamp_format says.
                 "token_expiration": (_now() + dt.timedelta(hours=12)).isoformat(),
                 "credentials": True,
                 "sso_expired": False,  # True: the profile's SSO session has expired
@@ -84,6 +109,10 @@ class FakeCodeArtifact(StateFile):
                 "profiles": None,  # None: any profile exists; else the list that does
                 "latency": 0.0,
                 "packages": {},
+                "page_limit": PAGE_LIMIT,
+                "cli_version": CLI_VERSION,
+                # Derived here, once, rather than inside a timed call of the fake `aws`.
+                "cli_table": str(cli_table_path()),
                 "errors": {},
                 "calls": [],
                 # More repositories that exist, empty: (domain, owner, region, repository).
@@ -127,10 +156,17 @@ class FakeCodeArtifact(StateFile):
         state["empty_repositories"].append([domain, domain_owner, region, repository])
         self._write(state)
 
-    def fail(self, operation: str, code: str, message: str = "") -> None:
-        """Make every call of `operation` (e.g. "DescribePackage") fail with error `code`."""
+    def fail(self, operation: str, code: str, message: str = "", **fields: str) -> None:
+        """Make every call of `operation` (e.g. "DescribePackage") fail with error `code`.
+
+        `fields` are the error's modelled members besides its message, e.g. resourceType.
+        """
         state = self._read()
-        state["errors"][operation] = {"code": code, "message": message or f"{code} (forced)"}
+        state["errors"][operation] = {
+            "code": code,
+            "message": message or f"{code} (forced)",
+            "fields": fields,
+        }
         self._write(state)
 
     def package(self, name: str) -> dict[str, Any] | None:
@@ -145,7 +181,7 @@ class FakeCodeArtifact(StateFile):
 
     @property
     def calls(self) -> list[dict[str, Any]]:
-        """Every call the fake `aws` answered: operation and arguments."""
+        """Every call the fake `aws` answered: operation and the options given, by CLI name."""
         calls: list[dict[str, Any]] = self._read()["calls"]
         return calls
 
@@ -179,99 +215,882 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-# --- The fake `aws` command line (runs in its own process) -------------------------------------
+# --- The CLI's commands, from botocore's models -----------------------------------------------
 
-_OPERATIONS = {
-    "get-authorization-token": "GetAuthorizationToken",
-    "get-repository-endpoint": "GetRepositoryEndpoint",
-    "describe-package": "DescribePackage",
-    "list-package-versions": "ListPackageVersions",
-    "describe-package-version": "DescribePackageVersion",
-    "put-package-origin-configuration": "PutPackageOriginConfiguration",
-    "delete-repository": "DeleteRepository",
-    "delete-domain": "DeleteDomain",
-}
-_FLAGS_WITHOUT_VALUE = {"--no-paginate", "--debug", "--no-cli-pager"}
+_SERVICES = ("codeartifact", "cloudformation", "sts")
+_TABLE_LAYOUT = 1  # bump when the table's layout changes: the cached tables are then rebuilt
 
 
-class _CliError(Exception):
-    def __init__(self, code: int, text: str) -> None:
-        super().__init__(text)
-        self.code = code
-        self.text = text
+def cli_table_path() -> Path:
+    """A file with the served services' commands and options, as the AWS CLI derives them.
+
+    Loading botocore's models takes half a second, too long for every call of the fake: the
+    table is derived once per botocore version and kept in the temporary directory.
+    """
+    import tempfile  # noqa: PLC0415 - keep the fake `aws` start-up small
+    from importlib.metadata import version  # noqa: PLC0415
+
+    name = f"fake-aws-cli-botocore-{version('botocore')}-{_TABLE_LAYOUT}.json"
+    path = Path(tempfile.gettempdir()) / name
+    if not path.is_file():
+        partial = path.with_name(f".{name}.{os.getpid()}")
+        partial.write_text(json.dumps(_derive_cli_table()), encoding="utf-8")
+        partial.replace(path)  # whole or not at all: another process may be reading it
+    return path
 
 
-def _fail(code: str, operation: str, message: str) -> NoReturn:
-    text = f"\nAn error occurred ({code}) when calling the {operation} operation: {message}\n"
-    raise _CliError(EXIT_SERVICE, text)
+def _cli_table(state: dict[str, Any]) -> dict[str, Any]:
+    path = state.get("cli_table") or cli_table_path()
+    try:
+        table: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # removed since: derived again
+        table = json.loads(cli_table_path().read_text(encoding="utf-8"))
+    return table
 
 
-def _parse(argv: list[str]) -> tuple[str, dict[str, str]]:
-    if len(argv) < 2 or argv[0] != "codeartifact" or argv[1] not in _OPERATIONS:
-        raise _CliError(252, f"aws: error: argument operation: invalid choice: {argv[:2]}\n")
-    return argv[1], _options(argv[2:])
+def _derive_cli_table() -> dict[str, Any]:
+    import botocore.session  # noqa: PLC0415 - only when the cached table is missing
+    from botocore import xform_name  # noqa: PLC0415
+    from botocore.exceptions import DataNotFoundError  # noqa: PLC0415
 
-
-def _options(args: list[str]) -> dict[str, str]:
-    options: dict[str, str] = {}
-    rest = list(args)
-    while rest:
-        flag = rest.pop(0)
-        if flag in _FLAGS_WITHOUT_VALUE:
-            options[flag[2:]] = "true"
-        elif flag.startswith("--") and rest:
-            options[flag[2:]] = rest.pop(0)
+    session = botocore.session.get_session()
+    services: dict[str, Any] = {}
+    for service in _SERVICES:
+        model = session.get_service_model(service)
+        try:
+            paginators = session.get_paginator_model(service)
+        except DataNotFoundError:
+            paginators = None
+        commands = {}
+        for name in model.operation_names:
+            operation = model.operation_model(name)
+            commands[xform_name(name, "-")] = {
+                "operation": name,
+                "options": _model_options(operation.input_shape, xform_name),
+                "paging": _paging(paginators, name, xform_name),
+            }
+        try:
+            waiter_model = session.get_waiter_model(service)
+        except DataNotFoundError:
+            waiters = {}
         else:
-            raise _CliError(252, f"aws: error: unrecognized arguments: {flag}\n")
+            waiters = {
+                xform_name(waiter, "-"): xform_name(waiter_model.get_waiter(waiter).operation, "-")
+                for waiter in waiter_model.waiter_names
+            }
+        # The error code for a request the service's model refuses: ValidationException from
+        # the rest-json services (CodeArtifact), ValidationError from the query ones.
+        protocol = model.metadata.get("protocol")
+        invalid = "ValidationException" if protocol == "rest-json" else "ValidationError"
+        services[service] = {"commands": commands, "waiters": waiters, "invalid": invalid}
+    return {"services": services}
+
+
+def _model_options(shape: Any, xform_name: Callable[[str, str], str]) -> dict[str, Any]:  # noqa: ANN401 - botocore's shapes have no types here
+    """Each input member as its CLI option: `domainOwner` -> `--domain-owner`."""
+    if shape is None:
+        return {}
+    required = set(shape.required_members)
+    options = {}
+    for member, member_shape in shape.members.items():
+        entry = {
+            "member": member,
+            "type": member_shape.type_name,
+            "required": member in required,
+            **_constraints(member_shape),
+        }
+        if member_shape.type_name == "structure":
+            entry["members"] = {k: _constraints(v) for k, v in member_shape.members.items()}
+            entry["required_members"] = list(member_shape.required_members)
+        elif member_shape.type_name == "list":
+            entry["items"] = _constraints(member_shape.member)
+        options[xform_name(member, "-")] = entry
     return options
 
 
-def _check_session(state: dict[str, Any], options: dict[str, str]) -> None:
-    """The profile, the SSO session and the credentials, as every AWS CLI command checks them."""
-    profiles = state["profiles"]
-    if profiles is not None and "profile" in options and options["profile"] not in profiles:
-        text = f"\nThe config profile ({options['profile']}) could not be found\n"
-        raise _CliError(255, text)
-    if state["sso_expired"]:
-        text = "\nError when retrieving token from sso: Token has expired and refresh failed\n"
-        raise _CliError(255, text)
-    if not state["credentials"]:
-        text = (
-            '\nUnable to locate credentials. You can configure credentials by running "aws '
-            'configure".\n'
+def _constraints(shape: Any) -> dict[str, Any]:  # noqa: ANN401 - a botocore shape
+    return {k: v for k, v in shape.metadata.items() if k in {"min", "max", "pattern", "enum"}}
+
+
+def _paging(
+    paginators: Any,  # noqa: ANN401 - botocore's PaginatorModel, or None
+    operation: str,
+    xform_name: Callable[[str, str], str],
+) -> dict[str, Any] | None:
+    """The operation's own paging options; the CLI pages for the user unless one is given."""
+    if paginators is None:
+        return None
+    try:
+        config = paginators.get_paginator(operation)
+    except ValueError:
+        return None
+    tokens = config["input_token"]
+    manual = [
+        xform_name(token, "-") for token in (tokens if isinstance(tokens, list) else [tokens])
+    ]
+    limit = config.get("limit_key")
+    if limit:
+        manual.append(xform_name(limit, "-"))
+    return {"manual": manual, "limit": bool(limit)}
+
+
+# --- How the CLI fails -------------------------------------------------------------------------
+
+
+class _CliError(Exception):
+    """The CLI stops: each subclass is one of its error handlers, with its exit code."""
+
+    exit_code = EXIT_GENERAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _UsageError(_CliError):
+    """argparse refused the command line: the message, then the usage."""
+
+    exit_code = EXIT_USAGE
+
+
+class _UnknownOptionsError(_CliError):
+    """Options the command does not have."""
+
+    exit_code = EXIT_USAGE
+
+
+class _ParamError(_CliError):
+    """A parameter the CLI or botocore refuses before sending anything."""
+
+    exit_code = EXIT_USAGE
+
+
+class _ConfigError(_CliError):
+    """No region, no credentials, a bad configuration value."""
+
+    exit_code = EXIT_CONFIG
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _ServiceError(_CliError):
+    """The service's answer: an error code, its message and its other modelled fields."""
+
+    exit_code = EXIT_SERVICE
+
+    def __init__(
+        self, code: str, operation: str, message: str, fields: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.operation = operation
+        self.fields = fields or {}
+
+
+def _fail(code: str, operation: str, message: str, **fields: str) -> NoReturn:
+    raise _ServiceError(code, operation, message, fields)
+
+
+_USAGE = (
+    "aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
+    "To see help text, you can run:\n"
+    "\n"
+    "  aws help\n"
+    "  aws <command> help\n"
+    "  aws <command> <subcommand> help\n"
+)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".")[:2])
+
+
+def _stderr(failure: _CliError, version: tuple[int, ...]) -> str:  # noqa: PLR0911 - one form per handler and release
+    """What the CLI's error handler for `failure` prints, in the release `version`."""
+    enhanced = version >= (2, 34)  # "aws: [ERROR]:" everywhere, and a service error's fields
+
+    def line(message: str) -> str:
+        return f"\naws: [ERROR]: {message.strip()}\n"
+
+    message = failure.message
+    if isinstance(failure, _UnknownOptionsError):
+        if enhanced:
+            return f"\nusage: {_USAGE}\n" + line(message)
+        return f"\nusage: {_USAGE}\n{message}\n\n"
+    if isinstance(failure, (_UsageError, _ParamError)):
+        if isinstance(failure, _UsageError):
+            message = f"{message}\n\n{_Parser().format_usage()}"
+            if not enhanced:
+                prefix = "aws: [ERROR]:" if version >= (2, 31) else "aws: error:"
+                return f"\n{prefix} {message}\n"
+        return (
+            line(f"An error occurred (ParamValidation): {message}")
+            if enhanced
+            else f"\n{message}\n"
         )
-        raise _CliError(EXIT_CONFIG, text)
+    if isinstance(failure, _ConfigError):
+        return (
+            line(f"An error occurred ({failure.code}): {message}") if enhanced else f"\n{message}\n"
+        )
+    if isinstance(failure, _ServiceError):
+        text = f"An error occurred ({failure.code}) when calling the {failure.operation} operation"
+        if not enhanced:
+            return f"\n{text}: {message}\n"
+        details = "".join(f"{key}: {value}\n" for key, value in failure.fields.items())
+        return line(f"{text}: {message}") + (
+            f"\nAdditional error details:\n{details}" * bool(details)
+        )
+    return line(message) if enhanced else f"\n{message}\n"
 
 
-def _check_target(state: dict[str, Any], operation: str, options: dict[str, str]) -> None:
-    _check_session(state, options)
-    forced = state["errors"].get(operation)
-    if forced:
-        _fail(forced["code"], operation, forced["message"])
+# --- The command line, read as the CLI reads it -----------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse as the AWS CLI sets it up: its usage, its invalid-choice message, no exit."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            prog="aws",
+            usage=_USAGE,
+            add_help=False,
+            conflict_handler="resolve",
+            argument_default=argparse.SUPPRESS,
+        )
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:  # noqa: ANN401 - argparse's signature
+        choices = list(action.choices) if action.choices is not None else None
+        if choices is not None and value not in choices:
+            import difflib  # noqa: PLC0415 - only for a mistyped choice
+
+            lines = [f"Found invalid choice '{value}'\n"]
+            close = difflib.get_close_matches(value, choices, cutoff=0.8)
+            if close:
+                lines += ["Maybe you meant:\n", *(f"  * {word}" for word in close)]
+            raise argparse.ArgumentError(action, "\n".join(lines))
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+_GLOBAL_FLAGS = (
+    "debug",
+    "no-verify-ssl",
+    "no-paginate",
+    "no-sign-request",
+    "no-cli-pager",
+    "cli-auto-prompt",
+    "no-cli-auto-prompt",
+)
+_GLOBAL_VALUES = ("endpoint-url", "query", "profile", "region", "ca-bundle")
+_OUTPUTS = ("json", "text", "table", "yaml", "yaml-stream")
+
+
+def _add_global_options(parser: _Parser, version: tuple[int, ...]) -> None:
+    """The options every command takes (the CLI's cli.json), as `version` has them."""
+    for flag in _GLOBAL_FLAGS:
+        parser.add_argument(f"--{flag}", dest=flag, action="store_const", const="true")
+    for name in _GLOBAL_VALUES:
+        parser.add_argument(f"--{name}", dest=name)
+    outputs = [*_OUTPUTS, "off"] if version >= (2, 34) else list(_OUTPUTS)
+    parser.add_argument("--output", dest="output", choices=outputs)
+    parser.add_argument("--color", dest="color", choices=["on", "off", "auto"])
+    parser.add_argument(
+        "--cli-binary-format", dest="cli-binary-format", choices=["base64", "raw-in-base64-out"]
+    )
+    for name in ("cli-read-timeout", "cli-connect-timeout"):
+        parser.add_argument(f"--{name}", dest=name, type=int)
+    if version >= (2, 34):
+        formats = ["legacy", "json", "yaml", "text", "table", "enhanced"]
+        parser.add_argument("--cli-error-format", dest="cli-error-format", choices=formats)
+
+
+class _Call:
+    """One command line, read and checked (a plain class: dataclasses slow the start-up)."""
+
+    def __init__(  # noqa: PLR0913 - what the command line says, all of it
+        self,
+        *,
+        service: str,
+        label: str,
+        operation: str,
+        options: dict[str, str],
+        params: dict[str, Any],
+        spec: dict[str, Any],
+        paginate: bool,
+        invalid: str,
+    ) -> None:
+        self.service = service
+        self.label = label  # what the call is recorded as: "wait stack-create-complete"
+        self.operation = operation  # the API operation (a waiter's is the one it polls)
+        self.options = options  # every option given, by its CLI name: what the call records
+        self.params = params  # the operation's parameters, by model member, typed
+        self.spec = spec  # the command's entry in the CLI table
+        self.paginate = paginate  # the CLI pages for the user: no paging option of its own
+        self.invalid = invalid  # the service's error code for a request its model refuses
+        self.region = ""
+        self.timestamps = "iso8601"
+
+
+def _command_line(argv: list[str], table: dict[str, Any], version: tuple[int, ...]) -> _Call:
+    """Read `aws SERVICE COMMAND --option value ...` as the CLI does, or fail as it fails."""
+    main = _Parser()
+    _add_global_options(main, version)
+    main.add_argument("command", choices=sorted(table["services"]))
+    given, rest = main.parse_known_args(argv)
+    global_options = vars(given)
+    service = global_options.pop("command")
+    spec = table["services"][service]
+    commands = sorted([*spec["commands"], *(["wait"] if spec["waiters"] else [])])
+    service_parser = _Parser()
+    service_parser.add_argument("operation", choices=commands)
+    chosen, rest = service_parser.parse_known_args(rest)
+    command = chosen.operation
+    label = ""
+    if command == "wait":
+        wait_parser = _Parser()
+        wait_parser.add_argument("subcommand", nargs="?", choices=sorted(spec["waiters"]))
+        waiter, rest = wait_parser.parse_known_args(rest)
+        if "subcommand" not in vars(waiter):
+            prefix = "aws: [ERROR]:" if version >= (2, 31) else "aws: error:"
+            usage = f"usage: aws [options] {service} wait <subcommand> [parameters]"
+            msg = f"{usage}\n{prefix} too few arguments"
+            raise _ParamError(msg)
+        label = f"wait {waiter.subcommand}"
+        command = spec["waiters"][waiter.subcommand]
+    entry = spec["commands"][command]
+    values = _operation_options(entry, rest)
+    paginate = _paginate(entry, values, global_options)
+    options = {
+        **{k: str(v) for k, v in global_options.items()},
+        **{k: " ".join(v) if isinstance(v, list) else str(v) for k, v in values.items()},
+    }
+    params = _parameters(entry["options"], values)
+    operation = entry["operation"]
+    return _Call(
+        service=service,
+        label=label or operation,
+        operation=operation,
+        options=options,
+        params=params,
+        spec=entry,
+        paginate=paginate,
+        invalid=spec["invalid"],
+    )
+
+
+def _operation_options(entry: dict[str, Any], args: list[str]) -> dict[str, Any]:
+    """The command's own options: the model's input members, and the CLI's paging options."""
+    parser = _Parser()
+    for name, option in entry["options"].items():
+        if option["type"] == "boolean":
+            parser.add_argument(f"--{name}", dest=name, action="store_const", const="true")
+            parser.add_argument(f"--no-{name}", dest=name, action="store_const", const="false")
+            continue
+        nargs = "+" if option["type"] == "list" else None
+        parser.add_argument(f"--{name}", dest=name, nargs=nargs, required=option["required"])
+    paging = entry["paging"]
+    if paging:
+        parser.add_argument("--starting-token", dest="starting-token")
+        if paging["limit"]:
+            parser.add_argument("--page-size", dest="page-size", type=int)
+        parser.add_argument("--max-items", dest="max-items", type=int)
+    parser.add_argument("help", nargs="?")
+    given, unknown = parser.parse_known_args(args)
+    values = vars(given)
+    if "help" in values:
+        unknown.append(values.pop("help"))
+    if unknown:
+        msg = f"Unknown options: {', '.join(unknown)}"
+        raise _UnknownOptionsError(msg)
+    return values
+
+
+def _paginate(
+    entry: dict[str, Any], values: dict[str, Any], global_options: dict[str, Any]
+) -> bool:
+    """Whether the CLI pages for the user; an operation's own paging option turns that off."""
+    paging = entry["paging"]
+    if not paging:
+        return False
+    paginate = "no-paginate" not in global_options
+    if any(name in values for name in paging["manual"]):
+        paginate = False
+    used = [name for name in ("starting-token", "page-size", "max-items") if values.get(name)]
+    if used and not paginate:
+        msg = "Cannot specify --no-paginate along with pagination arguments: " + ", ".join(
+            f"--{name}" for name in used
+        )
+        raise _ParamError(msg)
+    if {"starting-token", "max-items"} & set(used):
+        msg = "the fake aws does not implement --starting-token or --max-items"
+        raise _CliError(msg)
+    return paginate
+
+
+def _parameters(options: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as the CLI sends them, checked as botocore checks them before sending."""
+    params: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, given in values.items():
+        option = options.get(name)
+        if option is not None:  # else a paging option of the CLI's own
+            params[option["member"]] = _parameter(name, option, given, problems)
+    if problems:
+        msg = "Parameter validation failed:\n" + "\n".join(problems)
+        raise _ParamError(msg)
+    return params
+
+
+def _parameter(name: str, option: dict[str, Any], given: Any, problems: list[str]) -> Any:  # noqa: ANN401 - any parameter
+    """One option's value as the CLI sends it; what botocore refuses goes to `problems`."""
+    member, kind, low = option["member"], option["type"], option.get("min")
+    if kind in {"integer", "long"}:
+        try:
+            number = int(given)
+        except ValueError as error:  # the CLI's general handler prints Python's message
+            raise _CliError(str(error)) from None
+        if low is not None and number < low:
+            problems.append(
+                f"Invalid value for parameter {member}, value: {number}, valid min value: {low}"
+            )
+        return number
+    if kind == "boolean":
+        return given == "true"
+    if kind == "structure":
+        structure = _structure(name, given)
+        problems += _structure_problems(member, option, structure)
+        return structure
+    if kind == "string":
+        text = _paramfile(name, given)
+        if low is not None and len(text) < low:
+            problems.append(
+                f"Invalid length for parameter {member}, value: {len(text)}, "
+                f"valid min length: {low}"
+            )
+        return text
+    return given
+
+
+def _paramfile(name: str, value: str) -> str:
+    """A `file://` value is the file's content, as the CLI reads it."""
+    if not value.startswith("file://"):
+        return value
+    path = os.path.expanduser(value.removeprefix("file://"))  # noqa: PTH111 - as the CLI does
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        msg = f"Error parsing parameter '--{name}': Unable to load paramfile {value}: {error}"
+        raise _ParamError(msg) from None
+
+
+def _structure(name: str, value: str) -> dict[str, Any]:
+    """A structure given as JSON, or in the CLI's shorthand `key=value,key=value`."""
+    text = value.strip()
+    try:
+        if text.startswith("{"):
+            found = json.loads(text)
+        else:
+            found = dict(pair.split("=", 1) for pair in text.split(","))
+    except ValueError as error:
+        msg = f"Error parsing parameter '--{name}': {error}: {value}"
+        raise _ParamError(msg) from None
+    if not isinstance(found, dict):
+        msg = f"Error parsing parameter '--{name}': expected a structure: {value}"
+        raise _ParamError(msg)
+    return found
+
+
+def _structure_problems(member: str, option: dict[str, Any], value: dict[str, Any]) -> list[str]:
+    known = option.get("members", {})
+    problems = [
+        f'Missing required parameter in {member}: "{name}"'
+        for name in option.get("required_members", [])
+        if name not in value
+    ]
+    problems += [
+        f'Unknown parameter in {member}: "{name}", must be one of: {", ".join(known)}'
+        for name in value
+        if name not in known
+    ]
+    return problems
+
+
+def _service_problems(call: _Call) -> list[str]:
+    """What the service refuses in a well-formed request: enum values, lengths, patterns."""
+    problems = []
+    for option in call.spec["options"].values():
+        member = option["member"]
+        if member not in call.params:
+            continue
+        value = call.params[member]
+        if option["type"] == "structure":
+            for key, rules in option.get("members", {}).items():
+                if key in value:
+                    problems += _constraint_problems(f"{member}.{key}", value[key], rules)
+        elif option["type"] == "list":
+            for item in value:
+                problems += _constraint_problems(member, item, option.get("items", {}))
+        else:
+            problems += _constraint_problems(member, value, option)
+    return problems
+
+
+def _constraint_problems(where: str, value: Any, rules: dict[str, Any]) -> list[str]:  # noqa: ANN401 - any parameter
+    import re  # noqa: PLC0415 - keep the fake `aws` start-up small
+
+    said = f"Value '{value}' at '{where}' failed to satisfy constraint: Member must"
+    if rules.get("enum") and value not in rules["enum"]:
+        return [f"{said} satisfy enum value set: [{', '.join(rules['enum'])}]"]
+    if isinstance(value, str) and "max" in rules and len(value) > rules["max"]:
+        return [f"{said} have length less than or equal to {rules['max']}"]
+    if isinstance(value, int) and "max" in rules and value > rules["max"]:
+        return [f"{said} have value less than or equal to {rules['max']}"]
+    if isinstance(value, str) and "pattern" in rules:
+        try:
+            pattern = re.compile(rules["pattern"])
+        except re.error:  # a Java-only construct such as \P{C}: left to the real service
+            return []
+        if not pattern.fullmatch(value):
+            return [f"{said} satisfy regular expression pattern: {rules['pattern']}"]
+    return []
+
+
+# --- The profile's configuration ---------------------------------------------------------------
+
+
+def _profile_config(profile: str) -> dict[str, str]:
+    """The profile's section of the AWS config file (AWS_CONFIG_FILE, else ~/.aws/config)."""
+    import configparser  # noqa: PLC0415 - keep the fake `aws` start-up small
+
+    path = os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read(os.path.expanduser(path), encoding="utf-8")  # noqa: PTH111 - as botocore does
+    except (OSError, configparser.Error):
+        return {}
+    names = ["default", "profile default"] if profile == "default" else [f"profile {profile}"]
+    for name in names:
+        if parser.has_section(name):
+            return dict(parser.items(name))
+    return {}
+
+
+def _session(options: dict[str, str]) -> tuple[str, str, str]:
+    """Region, output and timestamp format, from the options, the environment and the profile."""
+    profile = (
+        options.get("profile")
+        or os.environ.get("AWS_PROFILE")
+        or os.environ.get("AWS_DEFAULT_PROFILE")
+        or "default"
+    )
+    config = _profile_config(profile)
     region = (
         options.get("region")
         or os.environ.get("AWS_REGION")
-        or os.environ.get("AWS_DEFAULT_REGION", "")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or config.get("region", "")
     )
-    if options.get("domain") != state["domain"] or region != state["region"]:
-        message = f"The domain {options.get('domain')} is not found in {region or 'no region'}."
-        _fail("ResourceNotFoundException", operation, message)
-    if options.get("domain-owner", state["domain_owner"]) != state["domain_owner"]:
+    output = (
+        options.get("output")
+        or os.environ.get("AWS_DEFAULT_OUTPUT")
+        or config.get("output")
+        or "json"
+    )
+    timestamps = config.get("cli_timestamp_format", "iso8601")
+    if timestamps not in {"iso8601", "wire"}:
+        msg = (
+            f"Unknown cli_timestamp_format value: {timestamps}, valid values are "
+            '"wire" or "iso8601"'
+        )
+        raise _ConfigError(msg, code="Configuration")
+    return region, output, timestamps
+
+
+def _timestamp(text: str, timestamps: str) -> str | float:
+    """A timestamp as the CLI prints it: iso8601 in local time, or CodeArtifact's epoch seconds."""
+    moment = dt.datetime.fromisoformat(text)
+    if timestamps == "wire":
+        return moment.timestamp()
+    return moment.astimezone().isoformat()
+
+
+# --- What the CLI prints -----------------------------------------------------------------------
+
+
+def _render(data: Any, output: str, query: str | None, title: str) -> str:  # noqa: ANN401, PLR0911 - JSON; one return per output format
+    """The answer as `--output` asks: json and text as the CLI prints them, the rest close."""
+    if query is not None:
+        # botocore's own dependency, which ships no type stubs; imported only with --query
+        import jmespath  # type: ignore[import-untyped]  # noqa: PLC0415
+
+        data = jmespath.search(query, data)
+    if output == "json":
+        return "" if data == {} else json.dumps(data, indent=4, ensure_ascii=False) + "\n"
+    if output == "text":
+        lines: list[str] = []
+        _text(data, lines)
+        return "".join(lines)
+    if output in {"yaml", "yaml-stream"}:
+        import yaml  # noqa: PLC0415 - only for YAML output
+
+        if data == {}:
+            return ""
+        if data is None or isinstance(data, (str, int, float, bool)):
+            return json.dumps(data, ensure_ascii=False) + "\n"
+        shown = [data] if output == "yaml-stream" else data
+        return str(yaml.safe_dump(shown, default_flow_style=False, allow_unicode=True))
+    if output == "table":
+        return _table(title, data)
+    if output == "off":
+        return ""
+    msg = f"Unknown output type: {output}"
+    raise _CliError(msg)
+
+
+def _text(
+    item: Any,  # noqa: ANN401 - JSON
+    lines: list[str],
+    identifier: str | None = None,
+    keys: list[str] | None = None,
+) -> None:
+    """The CLI's text output: scalars tab-separated, each nested list or object on its own line."""
+    if isinstance(item, dict):
+        _text_object(item, lines, identifier, keys)
+    elif isinstance(item, list):
+        _text_list(item, lines, identifier)
+    else:
+        lines.append(f"{item}\n")
+
+
+def _scalar(value: Any) -> bool:  # noqa: ANN401 - JSON
+    return not isinstance(value, (dict, list))
+
+
+def _text_object(
+    item: dict[str, Any], lines: list[str], identifier: str | None, keys: list[str] | None
+) -> None:
+    if keys is None:  # its own scalar keys, else those of every object in the list it is in
+        keys = sorted(key for key, value in item.items() if _scalar(value))
+    scalars = [str(item.get(key, "")) for key in keys]
+    if scalars:
+        lines.append("\t".join([*([identifier.upper()] if identifier else []), *scalars]) + "\n")
+    for key in sorted(set(item) - set(keys)):
+        _text(item[key], lines, key)
+
+
+def _text_list(item: list[Any], lines: list[str], identifier: str | None) -> None:
+    if any(isinstance(element, dict) for element in item):
+        every = sorted(
+            {
+                key
+                for element in item
+                if isinstance(element, dict)
+                for key, value in element.items()
+                if _scalar(value)
+            }
+        )
+        for element in item:
+            _text(element, lines, identifier, every)
+        return
+    scalars = [element for element in item if _scalar(element)]
+    if scalars and identifier is not None:
+        lines += [f"{identifier.upper()}\t{element}\n" for element in scalars]
+    elif scalars:
+        lines.append("\t".join(str(element) for element in scalars) + "\n")
+    for element in item:
+        if not _scalar(element):
+            _text(element, lines, identifier)
+
+
+def _table(title: str, data: Any) -> str:  # noqa: ANN401 - JSON
+    """A table in the CLI's style (title, then key | value rows), not its exact nesting."""
+    if not data:
+        return ""
+    rows: list[tuple[str, str]] = []
+
+    def walk(prefix: str, value: Any) -> None:  # noqa: ANN401 - JSON
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, inner)
+        elif isinstance(value, list):
+            for number, inner in enumerate(value):
+                walk(f"{prefix}[{number}]", inner)
+        else:
+            rows.append((prefix, str(value)))
+
+    walk("", data)
+    left = max(len(key) for key, _ in rows)
+    right = max(len(value) for _, value in rows)
+    width = max(len(title) + 4, left + right + 7)
+    right = width - left - 7
+    rule = "-" * width
+    lines = [rule, f"|{title.center(width - 2)}|", f"+{'-' * (left + 4)}+{'-' * (right + 2)}+"]
+    lines += [f"|  {key.ljust(left)}  | {value.ljust(right)} |" for key, value in rows]
+    lines.append(f"+{'-' * (left + 4)}+{'-' * (right + 2)}+")
+    return "\n".join(lines) + "\n"
+
+
+# --- The fake `aws` (runs in its own process) --------------------------------------------------
+
+_CODEARTIFACT = {
+    "GetAuthorizationToken",
+    "GetRepositoryEndpoint",
+    "DescribePackage",
+    "ListPackageVersions",
+    "DescribePackageVersion",
+    "PutPackageOriginConfiguration",
+    "DeleteRepository",
+    "DeleteDomain",
+}
+_CLOUDFORMATION = {
+    "DescribeStacks",
+    "CreateChangeSet",
+    "DescribeChangeSet",
+    "ExecuteChangeSet",
+    "DeleteChangeSet",
+    "DeleteStack",
+    "wait change-set-create-complete",
+    "wait stack-create-complete",
+    "wait stack-update-complete",
+    "wait stack-delete-complete",
+}
+_SERVED = {
+    "codeartifact": _CODEARTIFACT,
+    "cloudformation": _CLOUDFORMATION,
+    "sts": {"GetCallerIdentity"},
+}
+
+
+def cli_main(argv: list[str]) -> int:
+    """The fake `aws`: the command line as AWS CLI v2 reads it, then the state's answer."""
+    import time  # noqa: PLC0415 - only the executable sleeps
+
+    state_file = Path(os.environ[STATE_ENV])
+    with locked(state_file):
+        state = read_state(state_file)
+    release = str(state.get("cli_version", CLI_VERSION))
+    if "--version" in argv:
+        sys.stdout.write(f"aws-cli/{release} (a test double)\n")
+        return 0
+    version = _version(release)
+    try:
+        call = _command_line(argv, _cli_table(state), version)
+        call.region, output, call.timestamps = _session(call.options)
+        if call.label not in _SERVED[call.service]:
+            msg = f"the fake aws does not serve `aws {call.service} {' '.join(argv[1:2])}`"
+            raise _CliError(msg)  # noqa: TRY301 - the one place that prints every failure
+        with locked(state_file):
+            state = read_state(state_file)
+            state["calls"].append({"operation": call.label, "args": call.options})
+            write_state(state_file, state)
+        if state["latency"]:
+            time.sleep(state["latency"])
+        with locked(state_file):
+            state = read_state(state_file)
+            data = _serve(state, call)
+            write_state(state_file, state)
+        query = call.options.get("query")
+        text = _render({} if data is None else data, output, query, call.operation)
+    except _CliError as failure:
+        sys.stderr.write(_stderr(failure, version))
+        return failure.exit_code
+    sys.stdout.write(text)
+    return 0
+
+
+def _serve(state: dict[str, Any], call: _Call) -> dict[str, Any] | None:
+    """The service's answer to one call, as the state has it."""
+    _check_session(state, call)
+    problems = _service_problems(call)
+    if problems:
+        count = f"{len(problems)} validation error{'s' * (len(problems) > 1)} detected"
+        _fail(call.invalid, call.operation, f"{count}: {'; '.join(problems)}")
+    if call.service == "sts":
+        return _caller(state)
+    if call.service == "cloudformation":
+        return _cloud(state, call)
+    _check_target(_empty_repository(state, call) or state, call)
+    return _answer(state, call)
+
+
+def _check_session(state: dict[str, Any], call: _Call) -> None:
+    """The profile, the region, the SSO session and the credentials, in the CLI's order."""
+    profiles = state["profiles"]
+    profile = call.options.get("profile")
+    if profiles is not None and profile is not None and profile not in profiles:
+        msg = f"The config profile ({profile}) could not be found"
+        raise _CliError(msg)
+    if call.service != "sts" and not call.region:
+        msg = (
+            "You must specify a region. You can also configure your region by running "
+            '"aws configure".'
+        )
+        raise _ConfigError(msg, code="NoRegion")
+    if state["sso_expired"]:
+        msg = "Error when retrieving token from sso: Token has expired and refresh failed"
+        raise _CliError(msg)
+    if not state["credentials"]:
+        msg = (
+            "Unable to locate credentials. You can configure credentials by running "
+            '"aws configure".'
+        )
+        raise _ConfigError(msg, code="NoCredentials")
+
+
+# --- CodeArtifact ------------------------------------------------------------------------------
+# Its ResourceNotFoundException names what is missing in `resourceType` (domain, repository,
+# package, package-version, asset) and `resourceId`. Its messages, as AWS's answers have them:
+#   Domain not found. Domain 'acme' owned by account '123456789012' does not exist.
+#   The maven package 'x' does not exist in repository 'y'.
+# The repository's and the package version's are written here in the same manner.
+
+
+def _check_target(state: dict[str, Any], call: _Call) -> None:
+    operation, params = call.operation, call.params
+    forced = state["errors"].get(operation)
+    if forced:
+        _fail(forced["code"], operation, forced["message"], **forced.get("fields", {}))
+    domain, owner = params.get("domain"), params.get("domainOwner", state["domain_owner"])
+    if domain != state["domain"] or call.region != state["region"]:
+        message = f"Domain not found. Domain '{domain}' owned by account '{owner}' does not exist."
+        _fail(
+            "ResourceNotFoundException",
+            operation,
+            message,
+            resourceId=str(domain),
+            resourceType="domain",
+        )
+    if owner != state["domain_owner"]:
         _fail("AccessDeniedException", operation, "Not authorized on this domain.")
     repositories = (state["repository"], state.get("upstream_repository", "pypi-store"))
-    if "repository" in options and options["repository"] not in repositories:
-        message = f"Repository {options['repository']} not found in domain {state['domain']}."
-        _fail("ResourceNotFoundException", operation, message)
-    if "format" in options and options["format"] != "pypi":
+    repository = params.get("repository")
+    if repository is not None and repository not in repositories:
+        message = (
+            f"Repository not found. Repository '{repository}' in domain '{domain}' owned by "
+            f"account '{owner}' does not exist."
+        )
+        _fail(
+            "ResourceNotFoundException",
+            operation,
+            message,
+            resourceId=repository,
+            resourceType="repository",
+        )
+    if params.get("format", "pypi") != "pypi":
         _fail("ValidationException", operation, "This test double serves pypi.")
 
 
-def _empty_repository(state: dict[str, Any], options: dict[str, str]) -> dict[str, Any] | None:
+def _empty_repository(state: dict[str, Any], call: _Call) -> dict[str, Any] | None:
     """The state of one of the empty repositories, when the call names it; else None."""
-    keys = ("domain", "domain-owner", "region", "repository")
+    params = call.params
     wanted = [
-        options.get(key) or (os.environ.get("AWS_REGION", "") if key == "region" else "")
-        for key in keys
+        params.get("domain"),
+        params.get("domainOwner", ""),
+        call.region,
+        params.get("repository"),
     ]
     if wanted not in state.get("empty_repositories", []):
         return None
@@ -288,27 +1107,25 @@ def _origin(state: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     return {"domainEntryPoint": point, "originType": entry["origin"]}
 
 
-def _domain_answer(
-    state: dict[str, Any], operation: str, options: dict[str, str]
-) -> dict[str, Any]:
+def _domain_answer(state: dict[str, Any], call: _Call) -> dict[str, Any]:
     """The operations on the domain and repositories rather than on one package."""
     owner = state["domain_owner"]
     answers: dict[str, Callable[[], dict[str, Any]]] = {
         "GetAuthorizationToken": lambda: {
             "authorizationToken": state["token"],
-            "expiration": state["token_expiration"],
+            "expiration": _timestamp(state["token_expiration"], call.timestamps),
         },
         "GetRepositoryEndpoint": lambda: {"repositoryEndpoint": state["endpoint"]},
         "DeleteRepository": lambda: {
             "repository": {
-                "name": options["repository"],
+                "name": call.params["repository"],
                 "domainName": state["domain"],
                 "domainOwner": owner,
             }
         },
         "DeleteDomain": lambda: {"domain": {"name": state["domain"], "owner": owner}},
     }
-    return answers[operation]()
+    return answers[call.operation]()
 
 
 _DOMAIN_OPERATIONS = {
@@ -319,25 +1136,26 @@ _DOMAIN_OPERATIONS = {
 }
 
 
-def _answer(state: dict[str, Any], operation: str, options: dict[str, str]) -> dict[str, Any]:
+def _answer(state: dict[str, Any], call: _Call) -> dict[str, Any]:
+    operation, params = call.operation, call.params
     if operation in _DOMAIN_OPERATIONS:
-        return _domain_answer(state, operation, options)
-    name = options.get("package", "")
-    if name != _normalise(name):
-        # AWS wants the normalised name for pypi packages and finds nothing under another one.
-        _fail("ResourceNotFoundException", operation, f"Package {name} not found.")
-    package = state["packages"].get(name)
+        return _domain_answer(state, call)
+    name, repository = str(params.get("package", "")), state["repository"]
     if operation == "PutPackageOriginConfiguration":
-        restrictions = dict(pair.split("=", 1) for pair in options["restrictions"].split(","))
         package = state["packages"].setdefault(name, {"origin": {}, "versions": {}})
+        restrictions = params["restrictions"]
         package["origin"] = {
             "publish": restrictions["publish"],
             "upstream": restrictions["upstream"],
         }
         return {"originConfiguration": {"restrictions": package["origin"]}}
+    # AWS wants the normalised name for pypi packages and finds nothing under another one.
+    package = state["packages"].get(name) if name == _normalise(name) else None
     if package is None:
-        message = f"Package {name} not found in repository {state['repository']}."
-        _fail("ResourceNotFoundException", operation, message)
+        message = f"The pypi package '{name}' does not exist in repository '{repository}'."
+        _fail(
+            "ResourceNotFoundException", operation, message, resourceId=name, resourceType="package"
+        )
     if operation == "DescribePackage":
         return {
             "package": {
@@ -347,25 +1165,22 @@ def _answer(state: dict[str, Any], operation: str, options: dict[str, str]) -> d
             }
         }
     if operation == "ListPackageVersions":
-        versions = [
-            {
-                "version": version,
-                "revision": f"rev-{version}",
-                "status": entry["status"],
-                "origin": _origin(state, entry),
-            }
-            for version, entry in package["versions"].items()
-        ]
-        listing: dict[str, Any] = {"format": "pypi", "package": name, "versions": versions}
-        if versions:
-            listing["defaultDisplayVersion"] = versions[-1]["version"]
-        return listing
+        return _list_versions(state, call, name, package)
     # DescribePackageVersion
-    version = options.get("package-version", "")
+    version = str(params.get("packageVersion", ""))
     entry = package["versions"].get(version)
     if entry is None:
-        message = f"Package version {name} {version} not found."
-        _fail("ResourceNotFoundException", operation, message)
+        message = (
+            f"The pypi package '{name}' version '{version}' does not exist in repository "
+            f"'{repository}'."
+        )
+        _fail(
+            "ResourceNotFoundException",
+            operation,
+            message,
+            resourceId=version,
+            resourceType="package-version",
+        )
     return {
         "packageVersion": {
             "format": "pypi",
@@ -377,97 +1192,52 @@ def _answer(state: dict[str, Any], operation: str, options: dict[str, str]) -> d
     }
 
 
-def _output(data: dict[str, Any], options: dict[str, str]) -> str:
-    query = options.get("query")
-    if query:
-        value: Any = data.get(query)
-        if options.get("output") == "text":
-            return f"{value}\n"
-        return json.dumps(value) + "\n"
-    return json.dumps(data, indent=4) + "\n"
+def _list_versions(
+    state: dict[str, Any], call: _Call, name: str, package: dict[str, Any]
+) -> dict[str, Any]:
+    """One page of versions and the token of the next, or every page when the CLI pages."""
+    import base64  # noqa: PLC0415 - keep the fake `aws` start-up small
 
-
-def cli_main(argv: list[str]) -> int:
-    """The fake `aws`: `aws codeartifact <operation> --option value ...`."""
-    import time  # noqa: PLC0415 - only the executable sleeps
-
-    state_file = Path(os.environ[STATE_ENV])
-    if argv[:1] in (["sts"], ["cloudformation"]):
-        return _other_main(state_file, argv)
-    try:
-        command, options = _parse(argv)
-        operation = _OPERATIONS[command]
-        with locked(state_file):
-            state = read_state(state_file)
-            recorded = {k: v for k, v in options.items() if "token" not in k}
-            state["calls"].append({"operation": operation, "args": recorded})
-            write_state(state_file, state)
-        if state["latency"]:
-            time.sleep(state["latency"])
-        state = _empty_repository(state, options) or state
-        _check_target(state, operation, options)
-        with locked(state_file):
-            state = read_state(state_file)
-            data = _answer(state, operation, options)
-            write_state(state_file, state)
-    except _CliError as error:
-        sys.stderr.write(error.text)
-        return error.code
-    sys.stdout.write(_output(data, options))
-    return 0
+    params = call.params
+    versions = [
+        {
+            "version": version,
+            "revision": f"rev-{version}",
+            "status": entry["status"],
+            "origin": _origin(state, entry),
+        }
+        for version, entry in package["versions"].items()
+        if params.get("status", entry["status"]) == entry["status"]
+        and params.get("originType", entry["origin"]) == entry["origin"]
+    ]
+    listing: dict[str, Any] = {"format": "pypi", "package": name}
+    if package["versions"]:
+        listing["defaultDisplayVersion"] = list(package["versions"])[-1]
+    if call.paginate:  # the CLI asked for every page and printed them as one
+        return {**listing, "versions": versions}
+    start = 0
+    if "nextToken" in params:
+        try:
+            where = json.loads(base64.urlsafe_b64decode(params["nextToken"]))
+            start = int(where["offset"]) if where["package"] == name else -1
+        except (ValueError, KeyError, TypeError):
+            start = -1
+        if start < 0:
+            _fail("ValidationException", call.operation, "The nextToken is not valid.")
+    end = start + min(int(params.get("maxResults", state["page_limit"])), state["page_limit"])
+    listing["versions"] = versions[start:end]
+    if end < len(versions):
+        token = json.dumps({"package": name, "offset": end}).encode()
+        listing["nextToken"] = base64.urlsafe_b64encode(token).decode()
+    return listing
 
 
 # --- sts and CloudFormation (the org stack's make targets) ------------------------------------
 
-_STS = {"get-caller-identity": "GetCallerIdentity"}
-_CLOUDFORMATION = {
-    "describe-stacks": "DescribeStacks",
-    "create-change-set": "CreateChangeSet",
-    "describe-change-set": "DescribeChangeSet",
-    "execute-change-set": "ExecuteChangeSet",
-    "delete-change-set": "DeleteChangeSet",
-    "wait change-set-create-complete": "wait change-set-create-complete",
-    "wait stack-create-complete": "wait stack-create-complete",
-    "wait stack-update-complete": "wait stack-update-complete",
-    "delete-stack": "DeleteStack",
-    "wait stack-delete-complete": "wait stack-delete-complete",
-}
 _NO_CHANGES = (
     "The submitted information didn't contain changes. Submit different information to create "
     "a change set."
 )
-
-
-def _other_main(state_file: Path, argv: list[str]) -> int:
-    """`aws sts ...` and `aws cloudformation ...`, recorded like the CodeArtifact calls."""
-    service, rest = argv[0], argv[1:]
-    table = _STS if service == "sts" else _CLOUDFORMATION
-    command = " ".join(rest[:2]) if rest[:1] == ["wait"] else " ".join(rest[:1])
-    if command not in table:
-        sys.stderr.write(f"aws: error: argument operation: invalid choice: {command}\n")
-        return 252
-    operation = table[command]
-    try:
-        options = _options(rest[len(command.split()) :])
-        with locked(state_file):
-            state = read_state(state_file)
-            state["calls"].append({"operation": operation, "args": options})
-            write_state(state_file, state)
-        if state["latency"]:
-            import time  # noqa: PLC0415 - only the executable sleeps
-
-            time.sleep(state["latency"])
-        with locked(state_file):
-            state = read_state(state_file)
-            _check_session(state, options)
-            data = _cloud(state, operation, options) if service != "sts" else _caller(state)
-            write_state(state_file, state)
-    except _CliError as error:
-        sys.stderr.write(error.text)
-        return error.code
-    if data is not None:
-        sys.stdout.write(_output(data, options))
-    return 0
 
 
 def _caller(state: dict[str, Any]) -> dict[str, Any]:
@@ -495,14 +1265,13 @@ def _template_sections(path: str) -> dict[str, list[tuple[str, str]]]:
     return sections
 
 
-def _cloud(  # noqa: C901, PLR0911 - one branch per CloudFormation operation, as AWS documents them
-    state: dict[str, Any], operation: str, options: dict[str, str]
-) -> dict[str, Any] | None:
+def _cloud(state: dict[str, Any], call: _Call) -> dict[str, Any] | None:  # noqa: C901, PLR0911 - one branch per CloudFormation operation, as AWS documents them
     """One CloudFormation operation on the state: stacks and change sets."""
+    operation, options = call.label, call.options
     name = options.get("stack-name", "")
     stack = state["stacks"].get(name)
     if operation == "CreateChangeSet":
-        return _create_change_set(state, options)
+        return _create_change_set(state, call)
     if operation == "DeleteStack":
         # The domain and repositories are Retain: deleting the stack leaves them (and packages).
         state["stacks"].pop(name, None)
@@ -512,12 +1281,12 @@ def _cloud(  # noqa: C901, PLR0911 - one branch per CloudFormation operation, as
     if operation == "DescribeStacks" or operation.startswith("wait stack"):
         if stack is None:
             _fail("ValidationError", "DescribeStacks", f"Stack with id {name} does not exist")
-        found = {"StackName": name, "StackId": _arn(state, options, "stack", name), **stack}
+        found = {"StackName": name, "StackId": _arn(state, call, "stack", name), **stack}
         return None if operation.startswith("wait") else {"Stacks": [found]}
     change_set = state["change_sets"].get(options.get("change-set-name", ""))
     if operation.startswith("wait change-set"):
         if change_set is None or change_set["Status"] == "FAILED":
-            raise _CliError(255, _WAITER_FAILED)
+            raise _CliError(_WAITER_FAILED)
         return None
     if change_set is None or change_set["StackName"] != name:
         message = f"ChangeSet [{options.get('change-set-name')}] does not exist"
@@ -527,27 +1296,23 @@ def _cloud(  # noqa: C901, PLR0911 - one branch per CloudFormation operation, as
     if operation == "DeleteChangeSet":
         del state["change_sets"][change_set["ChangeSetName"]]
         return None
-    _execute_change_set(state, options, change_set)
+    _execute_change_set(state, call, change_set)
     return None
 
 
 _WAITER_FAILED = (
-    "\nWaiter ChangeSetCreateComplete failed: Waiter encountered a terminal failure state: For "
-    'expression "Status" we matched expected path: "FAILED"\n'
+    "Waiter ChangeSetCreateComplete failed: Waiter encountered a terminal failure state: For "
+    'expression "Status" we matched expected path: "FAILED"'
 )
 
 
-def _arn(state: dict[str, Any], options: dict[str, str], kind: str, name: str) -> str:
-    region, account = options.get("region", ""), state["domain_owner"]
-    return f"arn:aws:cloudformation:{region}:{account}:{kind}/{name}/0f00d"
+def _arn(state: dict[str, Any], call: _Call, kind: str, name: str) -> str:
+    return f"arn:aws:cloudformation:{call.region}:{state['domain_owner']}:{kind}/{name}/0f00d"
 
 
-def _create_change_set(state: dict[str, Any], options: dict[str, str]) -> dict[str, Any]:
-    operation, name, change_set = (
-        "CreateChangeSet",
-        options["stack-name"],
-        options["change-set-name"],
-    )
+def _create_change_set(state: dict[str, Any], call: _Call) -> dict[str, Any]:
+    operation, options = "CreateChangeSet", call.options
+    name, change_set = options["stack-name"], options["change-set-name"]
     sections = _template_sections(options["template-body"])
     known = {key for key, _ in sections.get("Parameters", [])}
     given = {p["ParameterKey"]: p["ParameterValue"] for p in json.loads(options["parameters"])}
@@ -578,12 +1343,12 @@ def _create_change_set(state: dict[str, Any], options: dict[str, str]) -> dict[s
         }
         for logical, kind in sections.get("Resources", [])
     ]
-    change_id = _arn(state, options, "changeSet", change_set)
+    change_id = _arn(state, call, "changeSet", change_set)
     state["change_sets"][change_set] = {
         "ChangeSetName": change_set,
         "ChangeSetId": change_id,
         "StackName": name,
-        "StackId": _arn(state, options, "stack", name),
+        "StackId": _arn(state, call, "stack", name),
         "Type": options.get("change-set-type"),
         "Status": "FAILED" if unchanged else "CREATE_COMPLETE",
         "ExecutionStatus": "UNAVAILABLE" if unchanged else "AVAILABLE",
@@ -592,12 +1357,10 @@ def _create_change_set(state: dict[str, Any], options: dict[str, str]) -> dict[s
         "Capabilities": options.get("capabilities", "").split(),
         "Changes": [] if unchanged else changes,
     }
-    return {"Id": change_id, "StackId": _arn(state, options, "stack", name)}
+    return {"Id": change_id, "StackId": _arn(state, call, "stack", name)}
 
 
-def _execute_change_set(
-    state: dict[str, Any], options: dict[str, str], change_set: dict[str, Any]
-) -> None:
+def _execute_change_set(state: dict[str, Any], call: _Call, change_set: dict[str, Any]) -> None:
     """The stack takes the change set's parameters and gets its outputs."""
     if change_set["ExecutionStatus"] != "AVAILABLE":
         message = "ChangeSet is in an invalid status for execution."
@@ -608,7 +1371,7 @@ def _execute_change_set(
     stack["StackStatus"] = "CREATE_COMPLETE" if created else "UPDATE_COMPLETE"
     stack["Parameters"] = change_set["Parameters"]
     values = {p["ParameterKey"]: p["ParameterValue"] for p in change_set["Parameters"]}
-    account, region = state["domain_owner"], options.get("region", "")
+    account, region = state["domain_owner"], call.region
     host = f"{values['DomainName']}-{account}.d.codeartifact.{region}.amazonaws.com"
     policy = f"arn:aws:iam::{account}:policy/{name}"
     outputs = {
@@ -668,7 +1431,7 @@ def add_not_found(  # noqa: PLR0913 - the error's documented fields, all keyword
         service_message=message,
         http_status_code=404,
         modeled_fields={
-            "message": "not found",
+            "message": message,
             "resourceId": resource_id,
             "resourceType": resource_type,
         },
@@ -703,9 +1466,14 @@ def describe_package_response(
 
 
 def list_versions_response(
-    name: str, versions: list[str], *, external: bool = False, repository: str = "python"
+    name: str,
+    versions: list[str],
+    *,
+    external: bool = False,
+    repository: str = "python",
+    next_page: str = "",
 ) -> dict[str, Any]:
-    """ListPackageVersions' documented response shape."""
+    """ListPackageVersions' documented response shape: one page, and the next page's token."""
     entry = {"origin": "EXTERNAL" if external else "INTERNAL"}
     state = {"repository": repository}
     listing: dict[str, Any] = {
@@ -723,4 +1491,6 @@ def list_versions_response(
     }
     if versions:
         listing["defaultDisplayVersion"] = versions[-1]
+    if next_page:  # the token of the next page
+        listing["nextToken"] = next_page
     return listing

@@ -123,6 +123,23 @@ def test_plan_then_deploy_then_plan_again(
     assert fake.calls[-4]["args"]["change-set-type"] == "UPDATE"
 
 
+def test_a_profile_that_prints_text_plans_and_deploys_all_the_same(
+    org: tuple[FakeCodeArtifact, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """`output = text` in the AWS config: every call still asks for JSON, and is read."""
+    fake, stack, env = org
+    config = tmp_path / "aws-config"
+    config.write_text("[default]\nregion = eu-west-1\noutput = text\n", encoding="utf-8")
+    env = {**env, "AWS_CONFIG_FILE": str(config)}
+    planned = make("org-plan", env, f"ORG_STACK={stack}")
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    deployed = make("org-deploy", env, f"ORG_STACK={stack}")  # the planned stack is read back
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    assert "(CREATE) for stack codeartifact-python:" in deployed.stdout
+    assert "Stack codeartifact-python: CREATE_COMPLETE." in deployed.stdout
+    assert {call["args"].get("output") for call in fake.calls} == {"json"}
+
+
 def test_the_readmes_tear_down_commands_run_as_written(
     org: tuple[FakeCodeArtifact, Path, dict[str, str]],
 ) -> None:

@@ -571,7 +571,7 @@ def test_login_fails_with_one_readable_line(
     assert elapsed < CEILING
     if failure == "pyenv-shim":
         assert "pyenv shim" in errors[0]
-        assert "NAME_GUARD_AWS=boto3" in errors[0]
+        assert "put a working AWS CLI v2 first on PATH" in errors[0]
     else:
         assert "within 2 s" in errors[0]
 

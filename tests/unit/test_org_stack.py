@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
+import sys
+from typing import TYPE_CHECKING
 
+import pytest
 import yaml
 
 from tests import cfn
 
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import ModuleType
+
+    from tests.doubles.codeartifact import FakeCodeArtifact
+
 ORG = cfn.ROOT / "org"
+
+
+def org_stack() -> ModuleType:
+    """org/stack.py, a script the Makefile runs, loaded as a module."""
+    spec = importlib.util.spec_from_file_location("org_stack", ORG / "stack.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_cfn_lint_finds_nothing_in_the_stack() -> None:
@@ -88,3 +109,22 @@ def test_an_existing_domain_is_adopted_not_created() -> None:
     # Deleting the stack never deletes packages: the domain and repositories are kept.
     for logical in ("Domain", "Repository", "UpstreamRepository"):
         assert template["Resources"][logical]["DeletionPolicy"] == "Retain"
+
+
+@pytest.mark.parametrize("output", ["text", "table", "yaml"])
+def test_every_aws_call_asks_for_json_whatever_the_profile_prints(
+    fake_aws: FakeCodeArtifact, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str
+) -> None:
+    """A platform engineer's AWS config may say `output = text`: the answers are still read."""
+    config = tmp_path / "aws-config"
+    config.write_text(f"[default]\noutput = {output}\n", encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    fake_aws.update(
+        stacks={"codeartifact-python": {"StackStatus": "REVIEW_IN_PROGRESS", "Parameters": []}}
+    )
+    module = org_stack()
+    stack = module.Stack.load(ORG / "stack.json")
+    aws = module.Aws(stack)
+    assert module.change_set_type(aws, stack) == "CREATE"  # only planned so far
+    module.check_account(aws, stack)
+    assert [call["args"]["output"] for call in fake_aws.calls] == ["json", "json"]

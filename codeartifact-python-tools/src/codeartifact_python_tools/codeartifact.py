@@ -24,7 +24,7 @@ from codeartifact_python_tools.guard.settings import in_ci
 from codeartifact_python_tools.guard.verdicts import Origin, RepositoryFinding, Status
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from codeartifact_python_tools.guard.settings import Settings
 
@@ -40,14 +40,24 @@ class AwsError(Exception):
 
     @property
     def package_missing(self) -> bool:
-        """The package (or version) does not exist, as opposed to the domain or repository."""
+        """The package (or version) does not exist, as opposed to the domain or repository.
+
+        AWS documents what is missing in the error's `resourceType` (domain, repository, package,
+        package-version, asset): boto3 has it, and so has the CLI v2 from 2.34.0 ("Additional
+        error details"). Older CLIs print only the message, whose wording is no API: only its
+        subject counts, never a word further on, so that a domain or repository that does not
+        exist (a wrong region, a typo) never reads as a free name, whatever it is called.
+        """
         if self.code != "ResourceNotFoundException":
             return False
         if self.resource_type:
             return self.resource_type in {"package", "package-version"}
-        # The CLI prints only the message: "Package ... not found ..." versus a domain or
-        # repository that does not exist (wrong region or settings).
-        return "package" in self.message.lower()
+        return _PACKAGE_MISSING.match(self.message) is not None
+
+
+# AWS's messages name what is missing first: "The pypi package 'acme-widgets' does not exist in
+# repository 'python'.", "Domain not found. Domain 'acme' owned by account '...' does not exist."
+_PACKAGE_MISSING = re.compile(r"(?:The [a-z]+ )?package\b", re.IGNORECASE)
 
 
 class ControlPlane(Protocol):
@@ -112,6 +122,8 @@ class Boto3Plane:
 
 
 _CLI_ERROR = re.compile(r"An error occurred \((\w+)\)(?: when calling the \w+ operation)?: (.*)")
+# CLI v2 from 2.34.0 prints the error's other fields after its message, one `name: value` a line.
+_CLI_DETAILS = "\nAdditional error details:\n"
 _CLI_PARAMS = {
     "domain": "--domain",
     "domainOwner": "--domain-owner",
@@ -120,6 +132,7 @@ _CLI_PARAMS = {
     "package": "--package",
     "packageVersion": "--package-version",
     "maxResults": "--max-results",
+    "nextToken": "--next-token",
 }
 
 
@@ -198,7 +211,12 @@ def _cli_error(stderr: str, aws: str = "aws", returncode: int = 1) -> AwsError:
     text = stderr.strip()
     match = _CLI_ERROR.search(text)
     if match:
-        return AwsError(match.group(1), match.group(2).strip())
+        fields = {}
+        if _CLI_DETAILS in text:
+            for line in text.split(_CLI_DETAILS, 1)[1].splitlines():
+                name, _, value = line.partition(": ")
+                fields[name.strip()] = value.strip()
+        return AwsError(match.group(1), match.group(2).strip(), fields.get("resourceType", ""))
     lowered = text.lower()
     if "unable to locate credentials" in lowered or "token has expired" in lowered:
         return AwsError("NoCredentials", text.splitlines()[0] if text else "")
@@ -329,7 +347,8 @@ def ask_repository(
     """Ask the control plane about `name` (and `version`), within one timeout overall.
 
     One call answers the usual case (a free name); the package's versions are asked only when
-    it exists. The calls are sequential so that a stubbed client sees a fixed order.
+    it exists, page by page until the last. The calls are sequential so that a stubbed client
+    sees a fixed order.
     """
     where = settings.codeartifact.describe()
     base = _package_params(name, settings)
@@ -360,8 +379,7 @@ def ask_repository(
         if isinstance(restrictions, dict)
         else None
     )
-    listed = ask("list_package_versions", {**base, "maxResults": 1000})
-    entries = listed.get("versions", []) if isinstance(listed, dict) else []
+    entries = _list_versions(ask, base, deadline)
     versions = tuple(str(e.get("version", "")) for e in entries)
     external = tuple(
         str(e.get("version", ""))
@@ -372,6 +390,8 @@ def ask_repository(
     if version and has_version(versions, version):
         version_status, version_external = Status.TAKEN, has_version(external, version)
     elif version:
+        # Not among the versions read: DescribePackageVersion says whether it exists. After the
+        # deadline (a listing cut short by it included) `ask` no longer asks: UNKNOWN, not FREE.
         answer = ask("describe_package_version", {**base, "packageVersion": version})
         if isinstance(answer, dict):
             version_status = Status.TAKEN
@@ -396,6 +416,30 @@ def ask_repository(
         version_external=version_external,
         reason=reason,
     )
+
+
+def _list_versions(
+    ask: Callable[[str, dict[str, Any]], dict[str, Any] | AwsError],
+    base: dict[str, Any],
+    deadline: float,
+) -> list[dict[str, Any]]:
+    """Every version entry of the package, following nextToken to the last page.
+
+    A page may hold fewer than maxResults versions. The listing stops at the first page that
+    fails, or that arrives after the deadline: such a page is not used, so what is returned is
+    what was read in time, and a version not in it is asked about on its own.
+    """
+    entries: list[dict[str, Any]] = []
+    params = {**base, "maxResults": 1000}
+    while True:
+        page = ask("list_package_versions", params)
+        if isinstance(page, AwsError) or time.monotonic() > deadline:
+            return entries
+        entries += page.get("versions", [])
+        token = page.get("nextToken")
+        if not token:
+            return entries
+        params = {**base, "maxResults": 1000, "nextToken": str(token)}
 
 
 def lookup_repository(

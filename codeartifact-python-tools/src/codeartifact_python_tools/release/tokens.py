@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from codeartifact_python_tools import codeartifact
@@ -71,19 +71,29 @@ def get_token(settings: Settings) -> Token:
 
 
 def parse_expiration(value: object) -> datetime | None:
-    """Read the token's expiry: boto3 gives a datetime, the CLI ISO 8601 text or epoch seconds."""
+    """Read the token's expiry, in any form boto3 or the aws CLI gives it; None if unreadable.
+
+    boto3 gives a datetime. The CLI prints what its `cli_timestamp_format` says: v2's default
+    `iso8601` is local time with its offset (`2026-12-02T17:41:05.123000+01:00`, no fraction on
+    a whole second); `wire` (v2) and v1's default print CodeArtifact's own epoch seconds, a JSON
+    number (`1764693665.123`), or the same digits as text with `--output text`.
+    """
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
+        value = float(value)
+    parsed: datetime | None = None
     if isinstance(value, datetime):
-        return value
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value).astimezone()
-    if isinstance(value, str) and value:
-        text = re.sub(r"Z$", "+00:00", value.strip())
+        parsed = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):  # a bool is no time
         try:
-            parsed = datetime.fromisoformat(text)
+            parsed = datetime.fromtimestamp(value, timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            parsed = None
+    elif isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(re.sub(r"Z$", "+00:00", value.strip()))
         except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.astimezone()
-    return None
+            parsed = None
+    return parsed.astimezone() if parsed is not None and parsed.tzinfo is None else parsed
 
 
 def explain_failure(error: str, settings: Settings) -> ReleaseError:  # noqa: PLR0911 - a message per failure class

@@ -1,0 +1,314 @@
+"""The fake `aws` fails and prints as AWS CLI v2 does, so that tests catch what the real CLI would.
+
+Its commands and options come from botocore's models; its messages, exit codes and output forms
+from the CLI's own sources (awscli/argparser.py, errorhandler.py, text.py, formatter.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.doubles.codeartifact import FakeCodeArtifact
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+WHERE = ("--domain", "acme", "--repository", "python", "--format", "pypi")
+REGION = ("--region", "eu-west-1")
+USAGE = (
+    "aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
+    "To see help text, you can run:\n"
+    "\n"
+    "  aws help\n"
+    "  aws <command> help\n"
+    "  aws <command> <subcommand> help\n"
+)
+
+
+class Aws:
+    """The fake `aws`, run as a program would run it, with an AWS config file of its own."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.fake = FakeCodeArtifact(tmp_path / "state.json")
+        self.executable = self.fake.install(tmp_path / "bin")
+        self.config = tmp_path / "aws-config"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+            **self.fake.env(),
+            "AWS_CONFIG_FILE": str(self.config),
+        }
+
+    def __call__(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(self.executable), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**self.env, **env},
+        )
+
+
+@pytest.fixture
+def aws(tmp_path: Path) -> Aws:
+    made = Aws(tmp_path)
+    made.fake.add_package("acme-widgets", ["0.1.0", "0.2.0"])
+    return made
+
+
+# --- A bad command line: exit 252 and the usage, before anything is sent ---------------------
+
+
+def test_an_unknown_option_is_refused_and_nothing_is_sent(aws: Aws) -> None:
+    done = aws("codeartifact", "describe-package", *WHERE, "--pakage", "acme-widgets", *REGION)
+    assert done.returncode == 252
+    # argparse takes --pakage for an abbreviation of nothing: --package is then missing.
+    assert "the following arguments are required: --package" in done.stderr
+    done = aws(
+        "codeartifact",
+        *("describe-package", *WHERE, "--package", "acme-widgets", "--bogus", "1", *REGION),
+    )
+    assert (done.returncode, done.stdout) == (252, "")
+    assert done.stderr == f"\nusage: {USAGE}\nUnknown options: --bogus, 1\n\n"
+    assert aws.fake.calls == []
+
+
+@pytest.mark.parametrize(
+    ("cli_version", "stderr"),
+    [
+        ("2.30.0", "\naws: error: the following arguments are required: --domain, --format\n\n"),
+        ("2.33.0", "\naws: [ERROR]: the following arguments are required: --domain, --format\n\n"),
+        (
+            "2.34.0",
+            (
+                "\naws: [ERROR]: An error occurred (ParamValidation): the following arguments "
+                "are required: --domain, --format\n\n"
+            ),
+        ),
+    ],
+)
+def test_a_missing_required_option_is_named_as_each_release_says_it(
+    aws: Aws, cli_version: str, stderr: str
+) -> None:
+    aws.fake.update(cli_version=cli_version)
+    done = aws(
+        "codeartifact", "list-package-versions", "--repository", "python", *REGION, "--package", "x"
+    )
+    assert done.returncode == 252
+    assert done.stderr.startswith(stderr)
+    assert "usage: aws [options] <command> <subcommand>" in done.stderr
+
+
+def test_a_mistyped_command_gets_the_clis_suggestions(aws: Aws) -> None:
+    done = aws("codeartifact", "describe-pakage", *WHERE)
+    assert done.returncode == 252
+    assert "argument operation: Found invalid choice 'describe-pakage'" in done.stderr
+    assert "Maybe you meant:\n\n  * describe-package\n" in done.stderr
+    done = aws("cloudformation", "wait", "stack-create-compete", "--stack-name", "x")
+    assert done.returncode == 252
+    assert "argument subcommand: Found invalid choice 'stack-create-compete'" in done.stderr
+
+
+def test_sts_and_cloudformation_commands_are_checked_too(aws: Aws) -> None:
+    done = aws("sts", "get-caller-identity", "--outptu", "json")
+    assert (done.returncode, done.stderr.splitlines()[-2]) == (
+        252,
+        "Unknown options: --outptu, json",
+    )
+    done = aws("cloudformation", "create-change-set", "--stack-name", "x", *REGION)
+    assert done.returncode == 252
+    assert "the following arguments are required: --change-set-name" in done.stderr
+    done = aws("cloudformation", "describe-stacks", "--stack-name", "x", "--output", "jsn")
+    assert done.returncode == 252
+    assert "argument --output: Found invalid choice 'jsn'" in done.stderr
+
+
+def test_botocore_refuses_a_value_too_short_and_the_cli_a_number_that_is_not_one(aws: Aws) -> None:
+    done = aws(
+        "codeartifact", "describe-package", *WHERE[2:], "--domain", "a", "--package", "x", *REGION
+    )
+    assert done.returncode == 252
+    assert done.stderr == (
+        "\nParameter validation failed:\n"
+        "Invalid length for parameter domain, value: 1, valid min length: 2\n"
+    )
+    done = aws(
+        "codeartifact",
+        "list-package-versions",
+        *WHERE,
+        "--package",
+        "x",
+        "--max-results",
+        "ten",
+        *REGION,
+    )
+    assert done.returncode == 255
+    assert "invalid literal for int() with base 10: 'ten'" in done.stderr
+
+
+def test_the_service_refuses_a_value_outside_its_model(aws: Aws) -> None:
+    """Enum values are the service's to check (the CLI sends them): a ValidationException."""
+    done = aws(
+        "codeartifact", "describe-package", *WHERE[:4], "--format", "pip", "--package", "x", *REGION
+    )
+    assert done.returncode == 254
+    assert done.stderr == (
+        "\nAn error occurred (ValidationException) when calling the DescribePackage operation: 1 "
+        "validation error detected: Value 'pip' at 'format' failed to satisfy constraint: Member "
+        "must satisfy enum value set: [npm, pypi, maven, nuget, generic, ruby, swift, cargo]\n"
+    )
+    done = aws(
+        "codeartifact",
+        *("put-package-origin-configuration", *WHERE, "--package", "acme-new", *REGION),
+        *("--restrictions", "publish=ALLOW,upstream=NONE"),
+    )
+    assert done.returncode == 254
+    assert "Value 'NONE' at 'restrictions.upstream'" in done.stderr
+    assert [call["operation"] for call in aws.fake.calls] == [
+        "DescribePackage",
+        "PutPackageOriginConfiguration",
+    ]
+
+
+def test_a_service_error_shows_its_fields_from_cli_2_34(aws: Aws) -> None:
+    args = ("codeartifact", "describe-package", *WHERE, "--package", "acme-new", *REGION)
+    message = (
+        "An error occurred (ResourceNotFoundException) when calling the DescribePackage "
+        "operation: The pypi package 'acme-new' does not exist in repository 'python'."
+    )
+    assert aws(*args).stderr == f"\n{message}\n"
+    aws.fake.update(cli_version="2.34.0")
+    assert aws(*args).stderr == (
+        f"\naws: [ERROR]: {message}\n"
+        "\nAdditional error details:\nresourceId: acme-new\nresourceType: package\n"
+    )
+
+
+# --- What it prints: --output, else AWS_DEFAULT_OUTPUT, else the profile's output --------------
+
+# The CLI's text form: an object's scalars sorted by key, tab-separated; a nested object or list
+# on lines of its own, named by its key.
+TEXT = (
+    "0.2.0\tpypi\tacme-widgets\n"
+    "VERSIONS\trev-0.1.0\tPublished\t0.1.0\nORIGIN\tINTERNAL\nDOMAINENTRYPOINT\tpython\n"
+    "VERSIONS\trev-0.2.0\tPublished\t0.2.0\nORIGIN\tINTERNAL\nDOMAINENTRYPOINT\tpython\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "env", "printed"),
+    [
+        ("", (), {}, "json"),
+        ("[default]\noutput = text\n", (), {}, "text"),
+        ("[default]\noutput = text\n", ("--output", "json"), {}, "json"),
+        ("[default]\noutput = json\n", (), {"AWS_DEFAULT_OUTPUT": "text"}, "text"),
+        ("[profile team]\noutput = text\n", ("--profile", "team"), {}, "text"),
+        ("[profile team]\noutput = text\n", (), {"AWS_PROFILE": "team"}, "text"),
+        ("[profile team]\noutput = text\n", (), {}, "json"),  # not the profile in use
+    ],
+    ids=["default", "profile", "option-wins", "environment-wins", "named", "aws-profile", "other"],
+)
+def test_the_output_format_comes_from_where_the_cli_looks(
+    aws: Aws, config: str, args: tuple[str, ...], env: dict[str, str], printed: str
+) -> None:
+    aws.config.write_text(config, encoding="utf-8")
+    command = ("codeartifact", "list-package-versions", *WHERE, "--package", "acme-widgets")
+    done = aws(*command, *REGION, "--no-paginate", "--max-results", "2", *args, **env)
+    assert done.returncode == 0, done.stderr
+    if printed == "json":
+        assert json.loads(done.stdout)["versions"][0]["version"] == "0.1.0"
+    else:
+        assert done.stdout == TEXT
+
+
+def test_query_is_jmespath_in_every_format(aws: Aws) -> None:
+    command = (
+        "codeartifact",
+        "list-package-versions",
+        *WHERE,
+        "--package",
+        "acme-widgets",
+        *REGION,
+    )
+    query = ("--query", "versions[].version")
+    assert aws(*command, *query, "--output", "text").stdout == "0.1.0\t0.2.0\n"
+    assert json.loads(aws(*command, *query).stdout) == ["0.1.0", "0.2.0"]
+    assert aws(*command, *query, "--output", "yaml").stdout == "- 0.1.0\n- 0.2.0\n"
+    table = aws(*command, "--output", "table").stdout
+    assert table.startswith("-")
+    assert "ListPackageVersions" in table
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def test_list_package_versions_pages_as_aws_documents(aws: Aws) -> None:
+    aws.fake.add_package("acme-widgets", [f"1.{n}.0" for n in range(3)])  # five versions in all
+    command = (
+        "codeartifact",
+        "list-package-versions",
+        *WHERE,
+        "--package",
+        "acme-widgets",
+        *REGION,
+    )
+    seen: list[str] = []
+    token: list[str] = []
+    for _ in range(3):  # two per page: 2 + 2 + 1
+        page = json.loads(aws(*command, "--no-paginate", "--max-results", "2", *token).stdout)
+        seen += [entry["version"] for entry in page["versions"]]
+        token = ["--next-token", page["nextToken"]] if "nextToken" in page else []
+    assert (seen, token) == (["0.1.0", "0.2.0", "1.0.0", "1.1.0", "1.2.0"], [])
+    # Without a paging option of its own, the CLI asks for every page and prints them as one.
+    aws.fake.update(page_limit=2)
+    whole = json.loads(aws(*command).stdout)
+    assert len(whole["versions"]) == 5
+    assert "nextToken" not in whole
+    forged = base64.urlsafe_b64encode(b'{"package": "other", "offset": 1}').decode()
+    done = aws(*command, "--next-token", forged)
+    assert done.returncode == 254
+    assert "ValidationException" in done.stderr
+    done = aws(*command, "--no-paginate", "--page-size", "2")
+    assert done.returncode == 252
+    assert (
+        "Cannot specify --no-paginate along with pagination arguments: --page-size" in done.stderr
+    )
+
+
+# --- Timestamps: the profile's cli_timestamp_format ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "printed"),
+    [
+        ("", "2026-12-02T17:41:05.123000+01:00"),
+        ("[default]\ncli_timestamp_format = iso8601\n", "2026-12-02T17:41:05.123000+01:00"),
+        ("[default]\ncli_timestamp_format = wire\n", "1796229665.123"),
+    ],
+)
+def test_the_tokens_expiry_is_printed_as_the_profile_says(
+    aws: Aws, config: str, printed: str
+) -> None:
+    aws.config.write_text(config, encoding="utf-8")
+    aws.fake.update(token_expiration="2026-12-02T16:41:05.123000+00:00")  # noqa: S106 - a time
+    done = aws(
+        *("codeartifact", "get-authorization-token", "--domain", "acme", *REGION),
+        *("--query", "expiration", "--output", "text"),
+        TZ="CET-1",
+    )
+    assert (done.returncode, done.stdout) == (0, f"{printed}\n")
+
+
+def test_a_region_is_needed(aws: Aws) -> None:
+    done = aws("codeartifact", "describe-package", *WHERE, "--package", "acme-widgets")
+    assert done.returncode == 253
+    assert "You must specify a region." in done.stderr
+    aws.config.write_text("[default]\nregion = eu-west-1\n", encoding="utf-8")
+    assert (
+        aws("codeartifact", "describe-package", *WHERE, "--package", "acme-widgets").returncode == 0
+    )
