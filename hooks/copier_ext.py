@@ -270,6 +270,25 @@ def _owned(ctx: Context, name: str) -> bool:
     return False
 
 
+# The `--data` key `make adopt` (tools/adopt/) passes: the package name of the existing project
+# the template is brought into. Not a question: copier writes no `_` key to the answers file.
+ADOPT_KEY = "_adopt"
+
+
+def _adopting(ctx: Context, name: str) -> bool:
+    """Whether `name` is the package of an existing project being adopted (`make adopt`).
+
+    Such a project has no answers file yet to prove ownership, so the guard checks the name, but
+    as it checks the project's own package on `make check-name`: the CodeArtifact repository
+    holding it is expected (its earlier releases), and a name that exists only on the public
+    upstream, or one the repository took from there, is still refused.
+    """
+    conf = ctx.get("_copier_conf")
+    data = (conf.get("data") or {}) if isinstance(conf, Mapping) else {}
+    adopted = data.get(ADOPT_KEY)
+    return isinstance(adopted, str) and bool(adopted) and names.same_name(adopted, name)
+
+
 # --- Filters and globals -------------------------------------------------------------------------
 
 
@@ -303,7 +322,8 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
         return _refusal("package_name", where, first.message)
     if _owned(ctx, name):
         return ""
-    key = (name, settings)
+    adopting = _adopting(ctx, name)
+    key = (name, settings, adopting)
     verdicts = _session().verdicts
     if where == "typing":
         known = verdicts.get(key)
@@ -313,7 +333,7 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
         return ""
     verdict = verdicts.get(key)
     if verdict is None:
-        verdict = api.check_name(name, settings, new_package=True)
+        verdict = api.check_name(name, settings, new_package=not adopting)
         verdicts[key] = verdict
     if verdict.ok:
         for warning in verdict.warnings:
@@ -465,8 +485,8 @@ def _copier_operation() -> str:
 def _prefetch() -> None:
     """Start the public index's lookup of the name a first copy will most likely check.
 
-    With --defaults (or --data package_name=...) the name is known before copier asks anything:
-    the destination folder's, as copier.yml's default derives it. The lookup then overlaps
+    With --defaults, --data package_name=... or no terminal, the name is known before copier asks
+    anything: the destination folder's, as copier.yml's default derives it. The lookup then overlaps
     copier's start-up, and the validator finds its answer cached. Anything unexpected here only
     means no head start: the validator asks as it always does.
     """
@@ -475,6 +495,10 @@ def _prefetch() -> None:
         return
     destination = Path(str(worker.dst_path))
     data = worker.data if isinstance(worker.data, Mapping) else {}
+    # Only where no prompt will ask for the name: a person at the prompt may type another one.
+    batch = bool(getattr(worker, "defaults", False)) or not sys.stdin.isatty()
+    if not (batch or "package_name" in data):
+        return
     if "_commit" in data or (destination / ".copier-answers.yml").exists():
         return  # a replay, or a project that owns its name: nothing will be looked up
     folder = destination.resolve().name
