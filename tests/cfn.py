@@ -1,7 +1,9 @@
 """Read org/codeartifact.yml and resolve its intrinsic functions for given parameter values.
 
-Enough of CloudFormation's functions (Ref, Sub, GetAtt, Join, Split, If, Equals, Not) to compare
-the stack's policies with the generated project's docs/iam/ files, statement by statement.
+Enough of CloudFormation's functions (Ref, Sub, GetAtt, Join, Split, Select, If, Equals, Not) to
+compare the stack's policies with the generated project's docs/iam/ files, statement by statement,
+and the AWS::LanguageExtensions transform's Fn::ForEach, expanded the way its documentation says
+(`${Identifier}` and `&{Identifier}` in keys and strings, `Ref: Identifier` in values).
 """
 
 from __future__ import annotations
@@ -15,6 +17,23 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "org" / "codeartifact.yml"
 _FUNCTIONS = ("Ref", "Sub", "GetAtt", "Join", "Split", "If", "Equals", "Not", "Select")
+_LOOPS = ("Conditions", "Resources", "Outputs")  # where Fn::ForEach may stand
+
+
+def _substitute(node: Any, identifier: str, item: str) -> Any:  # noqa: ANN401 - any template node
+    """One Fn::ForEach fragment for one item: its identifier replaced, as the transform does."""
+    if isinstance(node, list):
+        return [_substitute(value, identifier, item) for value in node]
+    if isinstance(node, str):
+        alphanumeric = re.sub(r"[^A-Za-z0-9]", "", item)
+        return node.replace(f"${{{identifier}}}", item).replace(f"&{{{identifier}}}", alphanumeric)
+    if not isinstance(node, dict):
+        return node
+    if node == {"Ref": identifier}:
+        return item
+    return {
+        _substitute(k, identifier, item): _substitute(v, identifier, item) for k, v in node.items()
+    }
 
 
 class _Loader(yaml.SafeLoader):
@@ -63,9 +82,38 @@ class Resolver:
         }
         for name, spec in template["Parameters"].items():
             value = parameters.get(name, spec.get("Default"))
+            assert value is not None, f"{name} has no default: give it a value"
             if spec["Type"] == "CommaDelimitedList":
                 value = [item.strip() for item in str(value).split(",")]
             self.values[name] = value
+        # The transform runs first: the functions then see the expanded template.
+        self.template = {
+            section: self._expand(body) if section in _LOOPS else body
+            for section, body in template.items()
+        }
+
+    def _expand(self, section: dict[str, Any]) -> dict[str, Any]:
+        """A section with every Fn::ForEach loop replaced by its fragments, one per item."""
+        expanded: dict[str, Any] = {}
+        for key, body in section.items():
+            if not key.startswith("Fn::ForEach::"):
+                expanded[key] = body
+                continue
+            identifier, collection, fragment = body
+            for item in self.resolve(collection):
+                replaced = _substitute(fragment, identifier, str(item))
+                for name, value in self._expand(replaced).items():
+                    assert name not in expanded, f"Fn::ForEach made {name} twice"
+                    expanded[name] = value
+        return expanded
+
+    def resources(self) -> dict[str, dict[str, Any]]:
+        """The resources the stack creates for these parameters (their Condition holds)."""
+        return {
+            logical: resource
+            for logical, resource in self.template["Resources"].items()
+            if "Condition" not in resource or self.condition(resource["Condition"])
+        }
 
     def condition(self, name: str) -> bool:
         """A named condition's value."""
@@ -99,6 +147,8 @@ class Resolver:
             return argument[0].join(str(item) for item in self.resolve(argument[1]))
         if function == "Fn::Split":
             return str(self.resolve(argument[1])).split(argument[0])
+        if function == "Fn::Select":
+            return self.resolve(argument[1])[int(self.resolve(argument[0]))]
         if function == "Fn::If":
             return self.resolve(argument[1] if self.condition(argument[0]) else argument[2])
         if function == "Fn::Equals":

@@ -296,3 +296,100 @@ def test_a_token_past_its_recorded_expiry_is_a_failure_with_its_fix(tmp_path: Pa
     # Another token than the one recorded: its expiry is unknown, never taken from the record.
     line = checks.token_expiry(ctx, "another-token", "CodeArtifact token stored", now=now)
     assert "expiry not recorded" in line.text
+
+
+# GET /repos/{owner}/{repo}/environments/release, as GitHub's REST reference shows it ("Get an
+# environment"), with the rules a test varies.
+def _environment(*rules: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": 161088068,
+        "node_id": "MDExOkVudmlyb25tZW50MTYxMDg4MDY4",
+        "name": "release",
+        "url": "https://api.github.com/repos/acme/acme-widgets/environments/release",
+        "created_at": "2026-11-23T22:00:40Z",
+        "updated_at": "2026-11-23T22:00:40Z",
+        "can_admins_bypass": True,
+        "protection_rules": list(rules),
+        "deployment_branch_policy": {"protected_branches": False, "custom_branch_policies": True},
+    }
+
+
+REVIEWERS = {
+    "id": 3755,
+    "node_id": "MDQ6R2F0ZTM3NTU=",
+    "type": "required_reviewers",
+    "prevent_self_review": True,
+    "reviewers": [
+        {"type": "User", "reviewer": {"login": "octocat", "id": 1}},
+        {"type": "Team", "reviewer": {"slug": "release-managers", "id": 2}},
+    ],
+}
+WAIT = {"id": 3736, "node_id": "MDQ6R2F0ZTM3MzY=", "type": "wait_timer", "wait_timer": 30}
+BRANCHES = {"id": 3756, "node_id": "MDQ6R2F0ZTM3NTY=", "type": "branch_policy"}
+
+
+PLANS = "(in a private repository, required reviewers need GitHub Enterprise)"
+SETTINGS = "https://github.com/acme/acme-widgets/settings/environments"
+NO_REVIEWERS = (
+    "the `release` environment of acme/acme-widgets has no required reviewers: whoever can push "
+    "a release branch publishes without approval"
+)
+ADD_REVIEWERS = f"add required reviewers: {SETTINGS}/161088068/edit {PLANS}"
+MISSING = (
+    "acme/acme-widgets has no `release` environment: the first release creates it without "
+    "reviewers, and publishes without anyone's approval"
+)
+
+
+@pytest.mark.parametrize(
+    ("found", "mark", "text", "fix"),
+    [
+        (
+            _environment(WAIT, REVIEWERS, BRANCHES),
+            "OK",
+            "the `release` environment of acme/acme-widgets requires a review (2 reviewer(s))",
+            "",
+        ),
+        (_environment(WAIT, BRANCHES), "WARN", NO_REVIEWERS, ADD_REVIEWERS),
+        # A reviewers rule whose reviewers were all removed approves nothing.
+        (_environment({**REVIEWERS, "reviewers": []}), "WARN", NO_REVIEWERS, ADD_REVIEWERS),
+        # GitHub answered 404, and the repository itself is there.
+        (None, "WARN", MISSING, f"create it with required reviewers: {SETTINGS}/new {PLANS}"),
+    ],
+)
+def test_the_release_environment_needs_a_reviewer(
+    found: dict[str, Any] | None, mark: str, text: str, fix: str
+) -> None:
+    checks = _module("checks")
+    line = checks.release_environment("acme/acme-widgets", found)
+    assert (line.mark.name, line.text, line.fix) == (mark, text, fix)
+
+
+def test_without_gh_or_its_login_the_release_environment_is_not_checked(tmp_path: Path) -> None:
+    checks, project = _module("checks"), _module("project")
+    answers = {"github_repository": "acme/acme-widgets"}
+    ctx = checks.Context(
+        project=project.Project(root=tmp_path, answers=answers),
+        env={"PATH": str(tmp_path)},
+        settings=None,
+    )
+    [line] = checks.check_release_environment(ctx)
+    assert (line.mark.name, line.text) == (
+        "UNKNOWN",
+        "release environment not checked: the GitHub CLI (`gh`) is not on PATH",
+    )
+    gh = tmp_path / "gh"  # gh without a login: exit code 4, as `gh help exit-codes` says
+    gh.write_text(
+        f"#!{sys.executable}\nimport sys\n"
+        "sys.stderr.write('To get started with GitHub CLI, please run:  gh auth login\\n')\n"
+        "sys.exit(4)\n",
+        encoding="utf-8",
+    )
+    gh.chmod(0o755)
+    [line] = checks.check_release_environment(ctx)
+    assert line.text == "release environment not checked: gh is not logged in (gh auth login)"
+    ctx = checks.Context(project=project.Project(root=tmp_path), env={}, settings=None)
+    [line] = checks.check_release_environment(ctx)
+    assert line.text == (
+        "release environment not checked: .copier-answers.yml has no github_repository"
+    )

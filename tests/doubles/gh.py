@@ -1,11 +1,13 @@
 """GitHub's REST API through the `gh` CLI, for tests: a fake `gh` executable serving a dict.
 
 The state is a JSON file (path in FAKE_GH_STATE): whether the user is logged in, and endpoint →
-JSON body. `gh api ENDPOINT` answers as GitHub documents it: the body for a known endpoint,
-`404 Not Found` (gh: exit 1, the error body on stdout, `gh: Not Found (HTTP 404)` on stderr) for
-an unknown one, list endpoints paginated by `per_page` (default 30, at most 100) and `page`, every
-page with `--paginate` (each page a separate JSON array, as gh prints them without `--slurp`),
-and `state`/`head` filters on pull-request lists. Every call is appended to the state's `calls`.
+JSON body (the builders below give GitHub's documented shapes: repositories, contents, pull
+requests, tags, environments). `gh api ENDPOINT` answers as GitHub documents it: the body for a
+known endpoint, `404 Not Found` (gh: exit 1, the error body on stdout, `gh: Not Found (HTTP 404)`
+on stderr) for an unknown one, list endpoints paginated by `per_page` (default 30, at most 100)
+and `page`, every page with `--paginate` (each page a separate JSON array, as gh prints them
+without `--slurp`), and `state`/`head` filters on pull-request lists. Logged out, `gh api` exits
+4 (`gh help exit-codes`). Every call is appended to the state's `calls`.
 
 The pull-request commands a project's drift check uses act on the current repository
 (`repository`, acme/acme-widgets unless given) through the same pull-request list that
@@ -164,6 +166,59 @@ def pull_request(  # noqa: PLR0913 - the fields a test sets
         "html_url": f"https://github.com/{repository}/pull/{number}",
         "head": {"ref": branch, "label": f"{owner}:{branch}"},
         "base": {"ref": base},
+    }
+
+
+def environment(
+    repository: str,
+    name: str = "release",
+    *,
+    reviewers: tuple[str, ...] = (),
+    wait_timer: int = 0,
+    branches: bool = True,
+) -> dict[str, Any]:
+    """An environment as `GET /repos/{owner}/{repo}/environments/{name}` returns it.
+
+    GitHub's REST reference ("Get an environment"): `protection_rules` holds a `wait_timer` rule,
+    a `required_reviewers` rule (its `reviewers` users or teams) and a `branch_policy` rule, each
+    only when set. One that a workflow created by naming it has none, and no branch policy.
+    """
+    number = int(hashlib.sha256(f"{repository}:{name}".encode()).hexdigest()[:8], 16)
+    rules: list[dict[str, Any]] = []
+    if wait_timer:
+        rules.append(
+            {"id": number + 1, "node_id": "GA_wait", "type": "wait_timer", "wait_timer": wait_timer}
+        )
+    if reviewers:
+        rules.append(
+            {
+                "id": number + 2,
+                "node_id": "GA_reviewers",
+                "type": "required_reviewers",
+                "prevent_self_review": True,
+                "reviewers": [
+                    {"type": "User", "reviewer": {"login": login, "id": index + 1, "type": "User"}}
+                    for index, login in enumerate(reviewers)
+                ],
+            }
+        )
+    if branches:
+        rules.append({"id": number + 3, "node_id": "GA_branches", "type": "branch_policy"})
+    return {
+        "id": number,
+        "node_id": f"EN_{number}",
+        "name": name,
+        "url": f"https://api.github.com/repos/{repository}/environments/{name}",
+        "html_url": (
+            f"https://github.com/{repository}/deployments/activity_log?environments_filter={name}"
+        ),
+        "created_at": "2026-11-23T22:00:40Z",
+        "updated_at": "2026-11-23T22:00:40Z",
+        "can_admins_bypass": True,
+        "protection_rules": rules,
+        "deployment_branch_policy": (
+            {"protected_branches": False, "custom_branch_policies": True} if branches else None
+        ),
     }
 
 

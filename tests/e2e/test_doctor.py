@@ -2,8 +2,9 @@
 
 Two projects are rendered once by the real copier CLI: `fresh` with the template's demo answers,
 `team` with a team's own. CodeArtifact's control plane is the fake `aws`, its PyPI endpoint a
-local pypiserver with authentication; each test then runs `make doctor` with another environment
-and asserts the lines it prints and its exit code (make exits 2 when doctor exits 1).
+local pypiserver with authentication, GitHub the fake `gh`; each test then runs `make doctor`
+with another environment and asserts the lines it prints and its exit code (make exits 2 when
+doctor exits 1).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 import pytest
 from codeartifact_python_tools.release import expiry
 
+from tests.doubles import gh
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.pypiserver import PypiServer, free_port
 from tests.e2e.copier_cli import copier, lock_tools
@@ -41,6 +43,7 @@ TEAM = {
     "author_email": "dev@globex.example",
 }
 NAME = "globex-widgets"
+REPOSITORY = "globex/globex-widgets"  # github_repository's default: <domain>/<package>
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Laptop:
     source: Path  # the template repository the team project was made from
     fake: FakeCodeArtifact
     index: PypiServer
+    github: gh.FakeGitHub
     env: dict[str, str]
     work: Path
 
@@ -98,6 +102,11 @@ def laptop(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     fake.update(token=token)
     fake.add_package(NAME, ["0.1.0"], publish="ALLOW", upstream="BLOCK")
     bin_dir = fake.install(work / "bin").parent
+    github = gh.FakeGitHub(work / "fake-gh.json", repository=REPOSITORY)
+    github.install(bin_dir)
+    github.serve(f"repos/{REPOSITORY}", gh.repository(REPOSITORY))
+    environment = gh.environment(REPOSITORY, reviewers=("release-manager",), wait_timer=5)
+    github.serve(f"repos/{REPOSITORY}/environments/release", environment)
     env = {
         key: value
         for key, value in os.environ.items()
@@ -107,6 +116,7 @@ def laptop(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         {
             "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
             STATE_ENV: str(fake.state_file),
+            **github.env(),
             "NAME_GUARD_AWS": "cli",
             "UV_CREDENTIALS_DIR": str(work / "uv-credentials"),
             "UV_KEYRING_PROVIDER": "disabled",
@@ -116,7 +126,7 @@ def laptop(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with PypiServer.running(work / "index", password=token) as index:
         (index.packages / "globex_widgets-0.1.0.tar.gz").write_bytes(b"not really an sdist")
         env["CODEARTIFACT_INDEX_URL"] = index.url
-        yield Laptop(fresh, team, source, fake, index, env, work)
+        yield Laptop(fresh, team, source, fake, index, github, env, work)
 
 
 def sso_profile(laptop: Laptop, expires: datetime) -> None:
@@ -213,6 +223,9 @@ def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
     assert "-doctor-probe-" in asked
     assert f"/simple/{NAME}/" not in asked
     assert "✓ globex-widgets: origin controls publish ALLOW, upstream BLOCK\n" in out
+    assert (
+        "✓ the `release` environment of globex/globex-widgets requires a review (1 reviewer(s))\n"
+    ) in out
     assert "✓ template 99.0.0 is the newest\n" in out
     assert (
         "✓ no demo values from the template (account, domain, author, GitHub repository)\n" in out
@@ -345,3 +358,46 @@ def test_a_project_made_from_an_untagged_commit_is_told_which_release_to_take(
         f"! template {commit} is a commit of {laptop.source}, not a release: updates go from "
         "release to release\n    fix: make update-template REF=99.0.0\n"
     ) in result.stdout
+
+
+def test_a_release_environment_nobody_approves_is_pointed_out(laptop: Laptop) -> None:
+    """GitHub creates `release` empty the first time the workflow names it: no one approves."""
+    endpoint = f"repos/{REPOSITORY}/environments/release"
+    settings = f"https://github.com/{REPOSITORY}/settings/environments"
+    plans = "(in a private repository, required reviewers need GitHub Enterprise)"
+    created_by_a_workflow = gh.environment(REPOSITORY, branches=False)
+    laptop.github.serve(endpoint, created_by_a_workflow)
+    state = json.loads(laptop.github.state_file.read_text(encoding="utf-8"))
+    try:
+        empty = laptop.doctor(laptop.team)
+        del state["endpoints"][endpoint]  # no environment at all: GitHub answers 404
+        laptop.github.state_file.write_text(json.dumps(state), encoding="utf-8")
+        missing = laptop.doctor(laptop.team)
+        laptop.github.log_out()
+        logged_out = laptop.doctor(laptop.team)
+    finally:
+        laptop.github.serve(endpoint, gh.environment(REPOSITORY, reviewers=("release-manager",)))
+        state = json.loads(laptop.github.state_file.read_text(encoding="utf-8"))
+        state["logged_in"] = True
+        laptop.github.state_file.write_text(json.dumps(state), encoding="utf-8")
+    assert empty.returncode == 0, empty.stdout  # a warning: it blocks nothing
+    assert (
+        f"! the `release` environment of {REPOSITORY} has no required reviewers: whoever can "
+        "push a release branch publishes without approval\n"
+        f"    fix: add required reviewers: {settings}/{created_by_a_workflow['id']}/edit {plans}\n"
+    ) in empty.stdout
+    assert (
+        f"! {REPOSITORY} has no `release` environment: the first release creates it without "
+        "reviewers, and publishes without anyone's approval\n"
+        f"    fix: create it with required reviewers: {settings}/new {plans}\n"
+    ) in missing.stdout
+    assert "? release environment not checked: gh is not logged in (gh auth login)\n" in (
+        logged_out.stdout
+    )
+    # It only read: a GET for the environment, and one for the repository (a 404 says either).
+    asked = [call for call in laptop.github.calls if call[:1] == ["api"]]
+    assert {call[-1] for call in asked if REPOSITORY in call[-1]} == {
+        endpoint,
+        f"repos/{REPOSITORY}",
+    }
+    assert not any("-X" in call or "--method" in call for call in asked)

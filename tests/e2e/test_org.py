@@ -19,6 +19,9 @@ from tests.e2e.copier_cli import copier
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
+# The resources every stack has. The fake lists the template's resources as written, without
+# the transform's expansion or conditions: the package roles and the shared role are judged on
+# the template itself (tests/unit/test_org_publishing.py).
 RESOURCES = [
     "Domain",
     "UpstreamRepository",
@@ -28,7 +31,6 @@ RESOURCES = [
     "NameGuardPolicy",
     "OriginControlsPolicy",
     "GitHubOidcProvider",
-    "ReleaseRole",
 ]
 
 
@@ -90,12 +92,22 @@ def test_plan_then_deploy_then_plan_again(
         "change-set-type": "CREATE",
         "template-body": f"file://{ROOT / 'org' / 'codeartifact.yml'}",
         "parameters": create["parameters"],
-        "capabilities": "CAPABILITY_NAMED_IAM",
+        # The stack's transform (one role per package) needs CAPABILITY_AUTO_EXPAND.
+        "capabilities": "CAPABILITY_NAMED_IAM CAPABILITY_AUTO_EXPAND",
         "output": "json",
         "region": "eu-west-1",
     }
     parameters = {p["ParameterKey"]: p["ParameterValue"] for p in json.loads(create["parameters"])}
-    assert parameters == json.loads(stack.read_text(encoding="utf-8"))["Parameters"]
+    written = json.loads(stack.read_text(encoding="utf-8"))["Parameters"]
+    # Publishers as CloudFormation takes it: package=owner/repository, comma-separated.
+    assert parameters == {**written, "Publishers": "acme-widgets=acme/acme-widgets"}
+    # Who may publish, as the plan's roles allow it.
+    assert (
+        "Who may publish, once these changes are applied:\n"
+        "  acme-widgets: only from acme/acme-widgets's release environment, with the role "
+        "arn:aws:iam::123456789012:role/acme-widgets-release\n"
+        "  nothing else: AllowAnyRepositoryToPublishAnyPackage is false\n"
+    ) in planned.stdout
 
     deployed = make("org-deploy", env, config)
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
@@ -113,7 +125,13 @@ def test_plan_then_deploy_then_plan_again(
     assert "Stack codeartifact-python: CREATE_COMPLETE." in deployed.stdout
     index = "https://acme-123456789012.d.codeartifact.eu-west-1.amazonaws.com/pypi/python/simple/"
     assert f"IndexUrl: {index}" in deployed.stdout
-    assert "ReleaseRoleArn: arn:aws:iam::123456789012:role/codeartifact-release" in deployed.stdout
+    assert "Who may publish:\n  acme-widgets: only from acme/acme-widgets's release" in (
+        deployed.stdout
+    )
+    assert (
+        "  gh variable set CODEARTIFACT_ROLE_ARN --repo acme/acme-widgets "
+        "--body arn:aws:iam::123456789012:role/acme-widgets-release\n"
+    ) in deployed.stdout
 
     # The same parameters again: CloudFormation has nothing to change, and the plan says so.
     again = make("org-plan", env, config)
@@ -243,3 +261,48 @@ def test_org_laptop_makes_copier_use_the_organisations_answers(
     assert "CODEARTIFACT_REPOSITORY := libraries" in makefile
     assert "CODEARTIFACT_REGION := us-east-2" in makefile
     assert "NAME_PREFIX := globex-" in makefile
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            {"AccountId": "12345678901"},
+            "AccountId: '12345678901' is not an AWS account id: exactly 12 digits 0-9",
+        ),
+        ({"Region": "eu-west-9"}, "Region: 'eu-west-9': CodeArtifact has no endpoint in eu-west-9"),
+    ],
+)
+def test_a_wrong_value_in_the_stack_file_stops_before_any_aws_call(
+    org: tuple[FakeCodeArtifact, Path, dict[str, str]], change: dict[str, str], said: str
+) -> None:
+    fake, stack, env = org
+    data = json.loads(stack.read_text(encoding="utf-8"))
+    stack.write_text(json.dumps({**data, **change}), encoding="utf-8")
+    for target in ("org-plan", "org-deploy"):
+        refused = make(target, env, f"ORG_STACK={stack}")
+        assert refused.returncode != 0
+        assert f"error: {stack}: fix these, then run make again (nothing was sent to AWS):" in (
+            refused.stderr
+        )
+        assert f"\n  {said}" in refused.stderr
+        assert "Traceback" not in refused.stderr
+    assert fake.calls == []
+
+
+def test_moving_a_package_to_another_repository_is_refused_before_a_change_set(
+    org: tuple[FakeCodeArtifact, Path, dict[str, str]],
+) -> None:
+    fake, stack, env = org
+    deployed = make("org-deploy", env, f"ORG_STACK={stack}")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    data = json.loads(stack.read_text(encoding="utf-8"))
+    data["Parameters"]["Publishers"] = {"acme-widgets": "acme/widgets-v2"}
+    stack.write_text(json.dumps(data), encoding="utf-8")
+    before = len(fake.calls)
+    moved = make("org-plan", env, f"ORG_STACK={stack}")
+    assert moved.returncode != 0
+    assert "error: Publishers: acme-widgets moves from acme/acme-widgets to acme/widgets-v2" in (
+        moved.stderr
+    )
+    assert [c["operation"] for c in fake.calls[before:]] == ["GetCallerIdentity", "DescribeStacks"]

@@ -2,8 +2,11 @@
 
 The project is rendered with the stack's values (the `defaults` answer set: domain acme, account
 123456789012, eu-west-1, repository python, package acme-widgets, repository acme/acme-widgets), and
-the stack's documents are resolved for the same values with the package pattern set to the
-package's name. Statements are compared as data (actions and resources as sets), not as text.
+the stack's documents are resolved for the same values: the package's own release role (its trust
+and publish policies), and the managed policies with the package pattern set to the package's name.
+Statements are compared as data (actions and resources as sets), not as text. Then both are
+evaluated as IAM would (tests/iam.py): the project's repository publishes its package, and another
+repository, or another package, is refused.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests import cfn
+from tests import cfn, iam
 from tests.conftest import render
 
 if TYPE_CHECKING:
@@ -21,20 +24,22 @@ if TYPE_CHECKING:
 
     from pytest_copie.plugin import Copie
 
-# docs/iam/<file>.json -> the stack resource that carries the same document.
-DOCUMENTS = {
+# The package's own release role, as Fn::ForEach names it for acme-widgets=acme/acme-widgets.
+ROLE = "PackageReleaseRoleacmewidgetsacmeacmewidgets"
+# docs/iam/<file>.json -> where the stack carries the same document.
+DOCUMENTS: dict[str, tuple[str | int, ...]] = {
     "codeartifact-read": ("ReadPolicy", "PolicyDocument"),
-    "codeartifact-publish": ("PublishPolicy", "PolicyDocument"),
+    "codeartifact-publish": (ROLE, "Policies", 0, "PolicyDocument"),
     "codeartifact-name-guard": ("NameGuardPolicy", "PolicyDocument"),
     "codeartifact-origin-controls": ("OriginControlsPolicy", "PolicyDocument"),
-    "github-oidc-trust": ("ReleaseRole", "AssumeRolePolicyDocument"),
+    "github-oidc-trust": (ROLE, "AssumeRolePolicyDocument"),
 }
 PARAMETERS = {
     "DomainName": "acme",
     "RepositoryName": "python",
+    "Publishers": "acme-widgets=acme/acme-widgets",
     "PackageNamePattern": "acme-widgets",
     "GitHubOwner": "acme",
-    "GitHubRepositories": "acme/acme-widgets",
 }
 
 
@@ -76,13 +81,55 @@ def project(copie_session: Copie) -> Path:
     return render(copie_session, "defaults", package_name="acme-widgets")
 
 
+def shipped(project: Path, name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (project / "docs" / "iam" / f"{name}.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def in_the_stack(resolver: cfn.Resolver, *path: str | int) -> dict[str, Any]:
+    node: Any = resolver.template["Resources"][path[0]]["Properties"]
+    for key in path[1:]:
+        node = node[key]
+    resolved: dict[str, Any] = resolver.resolve(node)
+    return resolved
+
+
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
 def test_the_stack_and_the_project_grant_the_same(project: Path, name: str) -> None:
-    shipped = json.loads((project / "docs" / "iam" / f"{name}.json").read_text(encoding="utf-8"))
-    template = cfn.load()
-    resource, key = DOCUMENTS[name]
-    resolved = cfn.Resolver(template, PARAMETERS).resolve(
-        template["Resources"][resource]["Properties"][key]
+    resolved = in_the_stack(cfn.Resolver(cfn.load(), PARAMETERS), *DOCUMENTS[name])
+    assert resolved["Version"] == shipped(project, name)["Version"]
+    assert statements(resolved) == statements(shipped(project, name))
+
+
+def test_the_publish_policy_for_people_says_the_same_for_the_same_package(project: Path) -> None:
+    """PublishPolicy, attached to people by hand, with PackageNamePattern set to the package."""
+    resolved = in_the_stack(cfn.Resolver(cfn.load(), PARAMETERS), "PublishPolicy", "PolicyDocument")
+    assert statements(resolved) == statements(shipped(project, "codeartifact-publish"))
+
+
+@pytest.mark.parametrize(
+    ("repository", "environment", "package", "verdict"),
+    [
+        ("acme/acme-widgets", "release", "acme-widgets", "allowed"),
+        ("acme/acme-widgets", "release", "acme-tools", "denied"),  # A publishing B
+        ("acme/acme-tools", "release", "acme-widgets", "denied"),  # B publishing A
+        ("acme/acme-widgets-extra", "release", "acme-widgets", "denied"),
+        ("acme/acme-widgets", None, "acme-widgets", "denied"),  # a branch, not the environment
+        ("acme/acme-widgets", "staging", "acme-widgets", "denied"),
+    ],
+)
+def test_the_projects_documents_let_its_repository_publish_its_package_only(
+    project: Path, repository: str, environment: str | None, package: str, verdict: str
+) -> None:
+    """docs/iam/ as one role: the trust policy and the publish policy, evaluated as IAM does."""
+    role = iam.Role(
+        "acme-widgets-release",
+        shipped(project, "github-oidc-trust"),
+        [shipped(project, "codeartifact-publish"), shipped(project, "codeartifact-read")],
     )
-    assert resolved["Version"] == shipped["Version"]
-    assert statements(resolved) == statements(shipped)
+    provider = shipped(project, "github-oidc-trust")["Statement"][0]["Principal"]["Federated"]
+    assumed = role.trusts(iam.github_job(repository, environment), provider)
+    published = all(role.may(action, iam.package_arn(package)) for action in iam.PUBLISH)
+    assert ("allowed" if assumed and published else "denied") == verdict

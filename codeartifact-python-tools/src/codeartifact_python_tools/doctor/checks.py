@@ -339,6 +339,84 @@ def _origin_problem(ctx: Context, name: str, error: codeartifact.AwsError) -> Li
     return unknown(f"origin controls not checked: {error.message or error.code}")
 
 
+# --- GitHub -------------------------------------------------------------------------------------
+
+# What the `release` environment's fix says about plans: GitHub's REST docs for environments say
+# that on Free, Pro and Team plans required reviewers are available in public repositories only.
+_REVIEWER_PLANS = "in a private repository, required reviewers need GitHub Enterprise"
+GH_AUTH_REQUIRED = 4  # `gh help exit-codes`: 4 when a command needs authentication
+
+
+def check_release_environment(ctx: Context) -> list[Line]:
+    """The repository's `release` environment, through `gh api`: it exists and needs a review.
+
+    The publish job runs in it and AWS trusts only it; GitHub creates it empty, with no
+    protection rules, the first time a workflow names it. Asked only with `gh` logged in.
+    """
+    repository = ctx.project.answers.get("github_repository", "")
+    if not repository:
+        return [
+            unknown("release environment not checked: .copier-answers.yml has no github_repository")
+        ]
+    # GitHub answers 404 for a missing environment and for a repository it will not show: the
+    # repository is asked at the same time, so that one check still takes one call's time.
+    endpoints = (f"repos/{repository}/environments/release", f"repos/{repository}")
+    with ThreadPoolExecutor(max_workers=len(endpoints)) as pool:
+        asked, seen = pool.map(lambda endpoint: _gh(ctx, endpoint), endpoints)
+    if asked.ok:
+        return [release_environment(repository, _json(asked.stdout))]
+    if "(HTTP 404)" in asked.stderr:
+        if seen.ok:
+            return [release_environment(repository, None)]
+        return [unknown(f"release environment not checked: gh cannot see {repository}")]
+    return [unknown(f"release environment not checked: {_gh_problem(asked)}")]
+
+
+def _gh(ctx: Context, endpoint: str) -> probes.Ran:
+    header = "Accept: application/vnd.github+json"
+    return probes.run(["gh", "api", "-H", header, endpoint], cwd=ROOT, env=ctx.env)
+
+
+def _gh_problem(asked: probes.Ran) -> str:
+    if asked.problem.endswith("not on PATH"):
+        return "the GitHub CLI (`gh`) is not on PATH"
+    if asked.code == GH_AUTH_REQUIRED or "gh auth login" in asked.stderr:
+        return "gh is not logged in (gh auth login)"
+    return asked.last_line()
+
+
+def release_environment(repository: str, found: Mapping[str, object] | None) -> Line:
+    """Judge GitHub's answer to GET /repos/{repository}/environments/release (None: a 404).
+
+    A release needs no approval when the environment is missing (the first release creates it
+    empty) or has no `required_reviewers` protection rule with at least one reviewer.
+    """
+    settings = f"https://github.com/{repository}/settings/environments"
+    if found is None:
+        text = (
+            f"{repository} has no `release` environment: the first release creates it without "
+            "reviewers, and publishes without anyone's approval"
+        )
+        fix = f"create it with required reviewers: {settings}/new ({_REVIEWER_PLANS})"
+        return warn(text, fix)
+    rules = found.get("protection_rules")
+    reviewers = [
+        reviewer
+        for rule in (rules if isinstance(rules, list) else [])
+        if isinstance(rule, dict) and rule.get("type") == "required_reviewers"
+        for reviewer in (rule.get("reviewers") or [])
+    ]
+    if not reviewers:
+        text = (
+            f"the `release` environment of {repository} has no required reviewers: whoever can "
+            "push a release branch publishes without approval"
+        )
+        where = f"{settings}/{found['id']}/edit" if isinstance(found.get("id"), int) else settings
+        return warn(text, f"add required reviewers: {where} ({_REVIEWER_PLANS})")
+    said = f"{len(reviewers)} reviewer(s)"
+    return ok(f"the `release` environment of {repository} requires a review ({said})")
+
+
 # --- The template -------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ CHECKS: tuple[tuple[str, Callable[[checks.Context], list[Line]]], ...] = (
     ("AWS", checks.check_aws),
     ("CodeArtifact token", checks.check_token_and_index),
     ("origin controls", checks.check_origin_controls),
+    ("release environment", checks.check_release_environment),
     ("template version", checks.check_template),
     ("demo values", checks.check_placeholders),
 )
