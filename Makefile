@@ -5,7 +5,7 @@ PY_DIRS := hooks tests tools org benchmarks
 
 .PHONY: help install fmt lint type test test-fast test-min-copier pythons bench clean release-template fleet
 .PHONY: org-lint org-plan org-deploy org-laptop
-.PHONY: tools-dist tools-codeartifact tools-github-release org-region
+.PHONY: tools-dist tools-codeartifact tools-github-release org-region adopt
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-21s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -88,6 +88,11 @@ org-region: ## Print the organisation's AWS region (org/stack.json); in CI, also
 
 fleet: ## Repositories of an organisation made from this template: make fleet ORG=acme [JSON=1]
 	uv run python -m tools.fleet $(ORG) $(if $(JSON),--json) $(if $(TEMPLATE),--template $(TEMPLATE))
+
+# PROJECT, DATA, BRANCH, TEMPLATE and REF reach the command from the environment (make exports
+# what the command line sets), never pasted into the recipe: quotes in a value arrive as typed.
+adopt: ## Bring an existing library into the template on a branch: make adopt PROJECT=../lib [DATA="key=value ..."] [DRY_RUN=1] (docs/adopting.md)
+	uv run python -m tools.adopt "$$PROJECT" $(if $(DATA),--data "$$DATA") $(if $(BRANCH),--branch "$$BRANCH") $(if $(TEMPLATE),--template "$$TEMPLATE") $(if $(REF),--ref "$$REF") $(if $(DRY_RUN),--dry-run) $(if $(CHECK),$(if $(filter 0 no,$(CHECK)),--no-check))
 
 # Any other name: make's last resort (.DEFAULT, GNU Make 3.81 has it) names the mistake in one
 # line and points at `make` for the list, instead of a bare "No rule to make target". A file with

@@ -1,1 +1,1 @@
-"""Maintainer tools for the template repository itself: releases and the fleet view."""
+"""Maintainer tools for the template repository itself: releases, the fleet view, adoption."""
