@@ -53,6 +53,10 @@ PATTERNS = {
         r"[a-z0-9*][a-z0-9*-]*",
         "a normalised package name where * stands for any characters, e.g. acme-* or *",
     ),
+    "NamePrefix": (
+        r"([a-z0-9]+(-[a-z0-9]+)*-?)?",
+        "a normalised name's start (a-z, 0-9, single dashes; 100 at most), e.g. acme-, or empty",
+    ),
     "GitHubOwner": (
         r"[A-Za-z0-9][A-Za-z0-9-]{0,38}",
         "a GitHub organisation or user (1-39 letters, digits and dashes), e.g. acme",
@@ -67,6 +71,7 @@ CHOICES = {
     "CreateOidcProvider": ("true", "false"),
     "AllowAnyRepositoryToPublishAnyPackage": ("false", "true"),
 }
+MAX_LENGTHS = {"NamePrefix": 100}  # the template's MaxLength, where it has one
 CHECKED_APART = ("Publishers", "GitHubRepositories", "EncryptionKeyArn")
 PARAMETERS = (*PATTERNS, *CHOICES, *CHECKED_APART)
 REQUIRED = ("DomainName", "GitHubOwner", "Publishers")  # the template gives them no Default
@@ -183,7 +188,8 @@ def _value_problem(name: str, value: object, rules: ModuleType) -> str:
         return f"{value!r} is not a string"
     if name in PATTERNS:
         pattern, rule = PATTERNS[name]
-        return "" if re.fullmatch(pattern, value) else f"{value!r} is not {rule}"
+        fits = len(value) <= MAX_LENGTHS.get(name, len(value))
+        return "" if fits and re.fullmatch(pattern, value) else f"{value!r} is not {rule}"
     if name == "EncryptionKeyArn" and value and not _KMS_KEY.fullmatch(value):
         return (
             f"{value!r} is neither a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) nor empty "
@@ -269,12 +275,12 @@ class Stack:
         try:
             data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_unique_keys)
         except (OSError, ValueError) as error:
-            msg = f"{path}: cannot read it as JSON ({error}); fix the file and run make again."
+            msg = f"{path}: cannot read it as JSON ({error}); fix it, then run the target again."
             raise OrgError(msg) from None
         found = problems(data) if isinstance(data, dict) else [f"one object with {SETTINGS}"]
         if found:
             listed = "".join(f"\n  {problem}" for problem in found)
-            msg = f"{path}: fix these, then run make again (nothing was sent to AWS):{listed}"
+            msg = f"{path}: fix these, then run the target again (nothing was sent to AWS):{listed}"
             raise OrgError(msg)
         parameters = {str(k): _as_text(v) for k, v in data["Parameters"].items()}
         parameters["Publishers"] = publishers_text(data["Parameters"]["Publishers"])
@@ -311,6 +317,22 @@ class Stack:
         )
         return lines
 
+    def name_protection(self) -> str:
+        """Say which names the stack keeps the public upstream away from, as its group does."""
+        prefix = self.parameters.get("NamePrefix", "")
+        repository = self.parameters.get("RepositoryName", "python")
+        if not prefix:
+            return (
+                "none by the stack (NamePrefix is empty): each project blocks the public "
+                "upstream for its own name, once, with `make protect-name`"
+            )
+        return (
+            f"every package whose name starts with {prefix}, present or future, in every "
+            f"repository of the domain: the package group /pypi//{prefix}~ blocks the public "
+            f"upstream for them and lets them be published to {repository} only "
+            "(`make protect-name` has nothing to do for them)"
+        )
+
 
 @dataclass(frozen=True)
 class Aws:
@@ -326,7 +348,7 @@ class Aws:
         """Run one command; a failure is an OrgError carrying the CLI's last line."""
         aws = shutil.which("aws")
         if aws is None:
-            msg = "The AWS CLI (`aws`) is not on PATH: install AWS CLI v2, then run make again."
+            msg = "The AWS CLI (`aws`) is not on PATH: install AWS CLI v2, then run it again."
             raise OrgError(msg)
         argv = [aws, *args, "--region", self.stack.region, "--output", "json"]
         argv += ["--profile", self.stack.profile] if self.stack.profile else []
@@ -366,7 +388,7 @@ def check_account(aws: Aws, stack: Stack) -> None:
     if done.returncode != 0:
         msg = (
             f"No AWS session ({_last_line(done.stderr)}): sign in, e.g. `aws sso login{profile}`, "
-            "then run make again."
+            "then run the target again."
         )
         raise OrgError(msg)
     identity = json.loads(done.stdout)
@@ -464,10 +486,14 @@ def create_change_set(aws: Aws, stack: Stack) -> tuple[str, str] | None:
 
 
 def say_who_publishes(stack: Stack, *, planned: bool) -> None:
-    """Who may publish from GitHub Actions, package by package, as the stack's roles allow."""
+    """Who may publish from GitHub Actions, package by package, as the stack's roles allow.
+
+    Then which names the public upstream cannot supply, as the stack's package group says.
+    """
     say("Who may publish, once these changes are applied:" if planned else "Who may publish:")
     for line in stack.who_publishes():
         say(f"  {line}")
+    say(f"Names the public upstream cannot supply: {stack.name_protection()}.")
 
 
 def describe_changes(changes: list[dict[str, Any]]) -> list[str]:

@@ -208,7 +208,7 @@ def test_plan_refuses_another_account_and_a_missing_session(
     assert "No AWS session (Error when retrieving token from sso: Token has expired" in (
         expired.stderr
     )
-    assert "sign in, e.g. `aws sso login --profile platform`, then run make again." in (
+    assert "sign in, e.g. `aws sso login --profile platform`, then run the target again." in (
         expired.stderr
     )
     assert [c["operation"] for c in fake.calls] == ["GetCallerIdentity", "GetCallerIdentity"]
@@ -282,8 +282,9 @@ def test_a_wrong_value_in_the_stack_file_stops_before_any_aws_call(
     for target in ("org-plan", "org-deploy"):
         refused = make(target, env, f"ORG_STACK={stack}")
         assert refused.returncode != 0
-        assert f"error: {stack}: fix these, then run make again (nothing was sent to AWS):" in (
-            refused.stderr
+        assert (
+            f"error: {stack}: fix these, then run the target again (nothing was sent to AWS):"
+            in (refused.stderr)
         )
         assert f"\n  {said}" in refused.stderr
         assert "Traceback" not in refused.stderr

@@ -179,7 +179,7 @@ def refusal(tmp_path: Path, **changes: object) -> str:
     with pytest.raises(module.OrgError) as raised:
         load(tmp_path, **changes)
     message = str(raised.value)
-    assert "fix these, then run make again (nothing was sent to AWS):" in message
+    assert "fix these, then run the target again (nothing was sent to AWS):" in message
     return message
 
 
