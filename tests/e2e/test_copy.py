@@ -252,36 +252,43 @@ def test_checks_run_in_an_environment_that_matches_the_lock_exactly(
         lock.write_text(locked, encoding="utf-8")
 
 
-def test_the_project_is_green_without_the_tools_and_carries_none_of_their_code(
-    template_repo: Path, tmp_path: Path
-) -> None:
-    """No index holds the tools: the copy says how to lock them later; check, build, docs green."""
-    dst = tmp_path / "acme-widgets"
-    result = copier(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--data",
-        f"tools_index=http://127.0.0.1:{free_port()}/simple/",  # nothing answers there
-        str(template_repo),
-        str(dst),
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    assert "`uv lock --script tools.py` did not complete" in output
-    assert not (dst / "tools.py.lock").exists()
-    for target in ("check", "build", "docs"):
-        done = make(target, dst)
-        assert done.returncode == 0, f"make {target}\n{done.stdout}\n{done.stderr}"
-    # Outside src/ and tests/, the template's only Python is the launcher, a few lines long.
-    tracked = subprocess.run(
-        ["git", "ls-files"], cwd=dst, capture_output=True, text=True, check=True
-    ).stdout.split()
-    python = [p for p in tracked if p.endswith(".py") and not p.startswith(("src/", "tests/"))]
-    assert python == ["tools.py"]
-    statements = ast.parse((dst / "tools.py").read_text(encoding="utf-8")).body
-    assert [type(statement).__name__ for statement in statements] == ["Expr", "ImportFrom", "Raise"]
-    assert not [p for p in tracked if p.endswith((".whl", ".pyz", ".zip"))]
+class TestWithoutTheTools:
+    """No index holds the tools (a worker of its own: it renders and checks a project)."""
+
+    def test_the_project_is_green_without_the_tools_and_carries_none_of_their_code(
+        self, template_repo: Path, tmp_path: Path
+    ) -> None:
+        """No index holds the tools: the copy says how to lock them; check, build, docs green."""
+        dst = tmp_path / "acme-widgets"
+        result = copier(
+            "copy",
+            "--trust",
+            "--defaults",
+            "--data",
+            f"tools_index=http://127.0.0.1:{free_port()}/simple/",  # nothing answers there
+            str(template_repo),
+            str(dst),
+        )
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        assert "`uv lock --script tools.py` did not complete" in output
+        assert not (dst / "tools.py.lock").exists()
+        for target in ("check", "build", "docs"):
+            done = make(target, dst)
+            assert done.returncode == 0, f"make {target}\n{done.stdout}\n{done.stderr}"
+        # Outside src/ and tests/, the template's only Python is the launcher, a few lines long.
+        tracked = subprocess.run(
+            ["git", "ls-files"], cwd=dst, capture_output=True, text=True, check=True
+        ).stdout.split()
+        python = [p for p in tracked if p.endswith(".py") and not p.startswith(("src/", "tests/"))]
+        assert python == ["tools.py"]
+        statements = ast.parse((dst / "tools.py").read_text(encoding="utf-8")).body
+        assert [type(statement).__name__ for statement in statements] == [
+            "Expr",
+            "ImportFrom",
+            "Raise",
+        ]
+        assert not [p for p in tracked if p.endswith((".whl", ".pyz", ".zip"))]
 
 
 def test_a_copy_over_existing_files_commits_none_of_them(

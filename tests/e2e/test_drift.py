@@ -239,162 +239,191 @@ def _no_token_in_prepare(run: dict[str, Result]) -> None:
         assert not {WORKFLOW_TOKEN, APP_TOKEN, KEY} & set(step.env.values()), step.name
 
 
-def test_the_workflow_token_path_opens_the_pull_request_and_starts_ci(project: Project) -> None:
-    release_90_1_0(project.releases)
+class TestWorkflowToken:
+    """The workflow token's way (a worker of its own: the journeys run side by side)."""
 
-    run = project.drift(app=False)
-    assert not run["template"].ran  # no App: nothing to copy
-    prepare, publish = run["prepare"], run["publish"]
-    assert prepare.ok, prepare.log
-    assert "Path: the workflow token, because the variable TEMPLATE_APP_CLIENT_ID is not set" in (
-        prepare.log
-    )
-    assert prepare.outputs == {"result": "update", "version": "v90.1.0"}
-    _no_token_in_prepare(run)
-    assert publish.ok, publish.log
-    assert "Path: the workflow token, because the variable TEMPLATE_APP_CLIENT_ID" in publish.log
-    assert {s.env.get("GH_TOKEN") for s in publish.steps if s.env} == {None, WORKFLOW_TOKEN}
-    assert not project.tokens
+    def test_the_workflow_token_path_opens_the_pull_request_and_starts_ci(
+        self, project: Project
+    ) -> None:
+        release_90_1_0(project.releases)
 
-    # One labelled pull request, with the summary, every migration line and the CHANGELOG.
-    (pull,) = project.gh.pulls
-    assert (pull["head"]["ref"], pull["base"]["ref"], pull["labels"]) == (
-        "template-update",
-        "main",
-        [{"name": "template-update"}],
-    )
-    assert pull["title"] == "Update the template to v90.1.0"
-    body = pull["body"]
-    assert "Template: v90.0.0 -> v90.1.0" in body
-    assert "make check: green" in body
-    assert "Template migrations: 2, 1 asking you to act (ACTION NEEDED)" in body
-    assert "  - moved nothing, a test" in body
-    assert "  - ACTION NEEDED: Tick the box in the drift test." in body
-    assert "- [ ] Tick the box in the drift test." in body
-    assert "SQL files are indented by two spaces." in body
-    assert "[*.sql]" in project.branch("show", "template-update:.editorconfig")
-    message = project.branch("log", "-1", "--format=%ce%n%B", "template-update")
-    assert message.startswith(f"{BOT}\nUpdate the template to v90.1.0\n\nTemplate-Drift: v90.1.0\n")
-    # The workflow token's pull request starts no workflow: CI is dispatched on the branch.
-    assert project.gh.dispatches == [{"workflow": "ci.yml", "ref": "template-update"}]
-    assert "Started CI on template-update: a workflow_dispatch of ci.yml" in publish.log
-    # The publish job trusts nothing the prepare job says without checking it against the branch.
-    pushed = project.branch("rev-parse", "template-update")
-    forged = Result(ran=True, outputs={"result": "update", "version": "v9.9.9"})
-    refused = project.job("publish", app=False, needs={"prepare": forged})
-    assert not refused.ok
-    assert "::error::The branch handed over is not one commit of make template-drift" in refused.log
-    assert project.branch("rev-parse", "template-update") == pushed
+        run = project.drift(app=False)
+        assert not run["template"].ran  # no App: nothing to copy
+        prepare, publish = run["prepare"], run["publish"]
+        assert prepare.ok, prepare.log
+        assert (
+            "Path: the workflow token, because the variable TEMPLATE_APP_CLIENT_ID is not set"
+            in (prepare.log)
+        )
+        assert prepare.outputs == {"result": "update", "version": "v90.1.0"}
+        _no_token_in_prepare(run)
+        assert publish.ok, publish.log
+        assert (
+            "Path: the workflow token, because the variable TEMPLATE_APP_CLIENT_ID" in publish.log
+        )
+        assert {s.env.get("GH_TOKEN") for s in publish.steps if s.env} == {None, WORKFLOW_TOKEN}
+        assert not project.tokens
 
-    # A week later, nothing newer: the branch already carries 90.1.0, nothing is published.
-    again = project.drift(app=False)
-    assert again["prepare"].outputs["result"] == "branch-current", again["prepare"].log
-    assert "The template-update branch already carries v90.1.0" in again["prepare"].log
-    assert not again["publish"].ran
-    assert len(project.gh.pulls) == 1
-    assert len(project.gh.dispatches) == 1
+        # One labelled pull request, with the summary, every migration line and the CHANGELOG.
+        (pull,) = project.gh.pulls
+        assert (pull["head"]["ref"], pull["base"]["ref"], pull["labels"]) == (
+            "template-update",
+            "main",
+            [{"name": "template-update"}],
+        )
+        assert pull["title"] == "Update the template to v90.1.0"
+        body = pull["body"]
+        assert "Template: v90.0.0 -> v90.1.0" in body
+        assert "make check: green" in body
+        assert "Template migrations: 2, 1 asking you to act (ACTION NEEDED)" in body
+        assert "  - moved nothing, a test" in body
+        assert "  - ACTION NEEDED: Tick the box in the drift test." in body
+        assert "- [ ] Tick the box in the drift test." in body
+        assert "SQL files are indented by two spaces." in body
+        assert "[*.sql]" in project.branch("show", "template-update:.editorconfig")
+        message = project.branch("log", "-1", "--format=%ce%n%B", "template-update")
+        assert message.startswith(
+            f"{BOT}\nUpdate the template to v90.1.0\n\nTemplate-Drift: v90.1.0\n"
+        )
+        # The workflow token's pull request starts no workflow: CI is dispatched on the branch.
+        assert project.gh.dispatches == [{"workflow": "ci.yml", "ref": "template-update"}]
+        assert "Started CI on template-update: a workflow_dispatch of ci.yml" in publish.log
+        # The publish job trusts nothing the prepare job says without checking it on the branch.
+        pushed = project.branch("rev-parse", "template-update")
+        forged = Result(ran=True, outputs={"result": "update", "version": "v9.9.9"})
+        refused = project.job("publish", app=False, needs={"prepare": forged})
+        assert not refused.ok
+        assert (
+            "::error::The branch handed over is not one commit of make template-drift"
+            in refused.log
+        )
+        assert project.branch("rev-parse", "template-update") == pushed
+
+        # A week later, nothing newer: the branch already carries 90.1.0, nothing is published.
+        again = project.drift(app=False)
+        assert again["prepare"].outputs["result"] == "branch-current", again["prepare"].log
+        assert "The template-update branch already carries v90.1.0" in again["prepare"].log
+        assert not again["publish"].ran
+        assert len(project.gh.pulls) == 1
+        assert len(project.gh.dispatches) == 1
 
 
-def test_the_app_path_reads_a_copy_refreshes_the_pull_request_and_keeps_a_reviewers_work(  # noqa: PLR0915 - one project through three releases, each step on the one before
-    project: Project,
-) -> None:
-    release_90_1_0(project.releases)
+class TestGitHubApp:
+    """The GitHub App's way."""
 
-    run = project.drift(app=True)
-    template, prepare, publish = run["template"], run["prepare"], run["publish"]
-    assert template.ok, template.log
-    # The App's token for the template job: the template repository alone, read-only.
-    assert project.tokens[0] == {
-        "owner": "acme",
-        "repositories": "codeartifact-python-template",
-        "permission-contents": "read",
-    }
-    # The prepare job reached no GitHub (its git had no way there): it read the template copy.
-    assert prepare.ok, prepare.log
-    assert "Path: the GitHub App, because the variable TEMPLATE_APP_CLIENT_ID is set" in prepare.log
-    assert prepare.outputs["result"] == "update"
-    _no_token_in_prepare(run)
-    assert publish.ok, publish.log
-    assert "Path: the GitHub App, because the variable TEMPLATE_APP_CLIENT_ID is set" in publish.log
-    # The App's token for publishing: this repository alone (no owner or repositories).
-    assert project.tokens[1] == {
-        "permission-contents": "write",
-        "permission-pull-requests": "write",
-        "permission-workflows": "write",
-    }
-    assert {s.env.get("GH_TOKEN") for s in publish.steps if s.env} == {None, APP_TOKEN}
-    (pull,) = project.gh.pulls
-    assert pull["title"] == "Update the template to v90.1.0"
-    assert project.gh.dispatches == []  # the App's pull request starts CI by itself
-    first = project.branch("rev-parse", "template-update")
+    def test_the_app_path_reads_a_copy_refreshes_the_pull_request_and_keeps_a_reviewers_work(  # noqa: PLR0915 - one project through three releases, each step on the one before
+        self,
+        project: Project,
+    ) -> None:
+        release_90_1_0(project.releases)
 
-    # 90.2.0 changes a workflow. The workflow token may not push that: the publish job says so.
-    release(
-        project.releases,
-        "90.2.0",
-        "CI says which template release wrote it.",
-        {
-            "template/.github/workflows/ci.yml.jinja": (
-                "# Continuous integration.",
-                "# Continuous integration (template 90.2.0).",
-            )
-        },
-    )
-    prepared = project.drift(app=True, until="prepare")["prepare"]
-    assert prepared.outputs["result"] == "update", prepared.log
-    refused = project.job("publish", app=False, needs={"prepare": prepared})
-    assert not refused.ok
-    assert "::error::The update changes .github/workflows/ci.yml" in refused.log
-    assert "GitHub refuses workflow files pushed with the workflow token" in refused.log
-    assert project.branch("rev-parse", "template-update") == first
+        run = project.drift(app=True)
+        template, prepare, publish = run["template"], run["prepare"], run["publish"]
+        assert template.ok, template.log
+        # The App's token for the template job: the template repository alone, read-only.
+        assert project.tokens[0] == {
+            "owner": "acme",
+            "repositories": "codeartifact-python-template",
+            "permission-contents": "read",
+        }
+        # The prepare job reached no GitHub (its git had no way there): it read the template copy.
+        assert prepare.ok, prepare.log
+        assert (
+            "Path: the GitHub App, because the variable TEMPLATE_APP_CLIENT_ID is set"
+            in prepare.log
+        )
+        assert prepare.outputs["result"] == "update"
+        _no_token_in_prepare(run)
+        assert publish.ok, publish.log
+        assert (
+            "Path: the GitHub App, because the variable TEMPLATE_APP_CLIENT_ID is set"
+            in publish.log
+        )
+        # The App's token for publishing: this repository alone (no owner or repositories).
+        assert project.tokens[1] == {
+            "permission-contents": "write",
+            "permission-pull-requests": "write",
+            "permission-workflows": "write",
+        }
+        assert {s.env.get("GH_TOKEN") for s in publish.steps if s.env} == {None, APP_TOKEN}
+        (pull,) = project.gh.pulls
+        assert pull["title"] == "Update the template to v90.1.0"
+        assert project.gh.dispatches == []  # the App's pull request starts CI by itself
+        first = project.branch("rev-parse", "template-update")
 
-    # The App may: the branch, made only by the check, is replaced and its pull request refreshed.
-    published = project.job("publish", app=True, needs={"prepare": prepared})
-    assert published.ok, published.log
-    assert "Refreshed pull request #1: Update the template to v90.2.0" in published.log
-    (pull,) = project.gh.pulls
-    assert pull["title"] == "Update the template to v90.2.0"
-    assert "Template: v90.0.0 -> v90.2.0" in pull["body"]
-    assert "(template 90.2.0)" in project.branch("show", "template-update:.github/workflows/ci.yml")
-    refreshed = project.branch("rev-parse", "template-update")
+        # 90.2.0 changes a workflow. The workflow token may not push that: the publish job says so.
+        release(
+            project.releases,
+            "90.2.0",
+            "CI says which template release wrote it.",
+            {
+                "template/.github/workflows/ci.yml.jinja": (
+                    "# Continuous integration.",
+                    "# Continuous integration (template 90.2.0).",
+                )
+            },
+        )
+        prepared = project.drift(app=True, until="prepare")["prepare"]
+        assert prepared.outputs["result"] == "update", prepared.log
+        refused = project.job("publish", app=False, needs={"prepare": prepared})
+        assert not refused.ok
+        assert "::error::The update changes .github/workflows/ci.yml" in refused.log
+        assert "GitHub refuses workflow files pushed with the workflow token" in refused.log
+        assert project.branch("rev-parse", "template-update") == first
 
-    # A reviewer pushes to the branch. Publishing again (the same run's artifacts) keeps it.
-    reviewer = project.tmp / "reviewer"
-    git(
-        "clone",
-        "--quiet",
-        "--branch",
-        "template-update",
-        str(project.origin),
-        str(reviewer),
-        cwd=project.tmp,
-    )
-    (reviewer / "NOTES.md").write_text("Checked the CI change.\n")
-    git("add", "--all", cwd=reviewer)
-    git("commit", "--quiet", "--message", "Note the CI change", cwd=reviewer)
-    git("push", "--quiet", "origin", "template-update", cwd=reviewer)
-    reviewed = project.branch("rev-parse", "template-update")
-    assert reviewed != refreshed
-    edits = len([c for c in project.gh.calls if c[:2] == ["pr", "edit"]])
-    again = project.job("publish", app=True, needs={"prepare": prepared})
-    assert again.ok, again.log
-    assert "::warning::template-update has commits the drift check did not make" in again.log
-    assert "tests@example.com: Note the CI change" in again.log
-    assert project.branch("rev-parse", "template-update") == reviewed
-    assert len([c for c in project.gh.calls if c[:2] == ["pr", "edit"]]) == edits
+        # The App may: the branch, made by the check alone, is replaced and its pull request
+        # refreshed.
+        published = project.job("publish", app=True, needs={"prepare": prepared})
+        assert published.ok, published.log
+        assert "Refreshed pull request #1: Update the template to v90.2.0" in published.log
+        (pull,) = project.gh.pulls
+        assert pull["title"] == "Update the template to v90.2.0"
+        assert "Template: v90.0.0 -> v90.2.0" in pull["body"]
+        assert "(template 90.2.0)" in project.branch(
+            "show", "template-update:.github/workflows/ci.yml"
+        )
+        refreshed = project.branch("rev-parse", "template-update")
 
-    # The next release waits for the reviewer: the prepare job says why, and runs no update.
-    markdown = f"{TAB}\n[*.md]\ntrim_trailing_whitespace = false\n"
-    release(
-        project.releases, "90.3.0", "Markdown keeps its line breaks.", {TAB_FILE: (TAB, markdown)}
-    )
-    later = project.drift(app=True)
-    assert later["prepare"].outputs["result"] == "branch-edited", later["prepare"].log
-    assert "has 1 commit(s) the drift check did not make" in later["prepare"].log
-    assert "make update-template REF=v90.3.0" in later["prepare"].log
-    assert "Updating from template" not in later["prepare"].log
-    assert not later["publish"].ran
-    assert project.branch("rev-parse", "template-update") == reviewed
+        # A reviewer pushes to the branch. Publishing again (the same run's artifacts) keeps it.
+        reviewer = project.tmp / "reviewer"
+        git(
+            "clone",
+            "--quiet",
+            "--branch",
+            "template-update",
+            str(project.origin),
+            str(reviewer),
+            cwd=project.tmp,
+        )
+        (reviewer / "NOTES.md").write_text("Checked the CI change.\n")
+        git("add", "--all", cwd=reviewer)
+        git("commit", "--quiet", "--message", "Note the CI change", cwd=reviewer)
+        git("push", "--quiet", "origin", "template-update", cwd=reviewer)
+        reviewed = project.branch("rev-parse", "template-update")
+        assert reviewed != refreshed
+        edits = len([c for c in project.gh.calls if c[:2] == ["pr", "edit"]])
+        again = project.job("publish", app=True, needs={"prepare": prepared})
+        assert again.ok, again.log
+        assert "::warning::template-update has commits the drift check did not make" in again.log
+        assert "tests@example.com: Note the CI change" in again.log
+        assert project.branch("rev-parse", "template-update") == reviewed
+        assert len([c for c in project.gh.calls if c[:2] == ["pr", "edit"]]) == edits
+
+        # The next release waits for the reviewer: the prepare job says why, and runs no update.
+        markdown = f"{TAB}\n[*.md]\ntrim_trailing_whitespace = false\n"
+        release(
+            project.releases,
+            "90.3.0",
+            "Markdown keeps its line breaks.",
+            {TAB_FILE: (TAB, markdown)},
+        )
+        later = project.drift(app=True)
+        assert later["prepare"].outputs["result"] == "branch-edited", later["prepare"].log
+        assert "has 1 commit(s) the drift check did not make" in later["prepare"].log
+        assert "make update-template REF=v90.3.0" in later["prepare"].log
+        assert "Updating from template" not in later["prepare"].log
+        assert not later["publish"].ran
+        assert project.branch("rev-parse", "template-update") == reviewed
 
 
 def test_the_prepare_job_holds_no_secret_and_only_publish_may_write() -> None:

@@ -123,73 +123,79 @@ def assert_on_the_tools_package(project: Path) -> None:
         assert '"properdocs>=' in (project / "pyproject.toml").read_text()
 
 
-def test_a_project_from_0_1_0_takes_0_2_0_then_the_tools_package_and_stays_green(
-    releases: Path, tmp_path: Path
-) -> None:
-    project = generate(releases, "defaults", tmp_path, "v0.1.0")
-    package = edit_like_a_team(project, "reference.md")
+class TestFrom010:
+    """A 0.1.0 project, through 0.2.0 (a worker of its own: the journeys run side by side)."""
 
-    # 0.1.0 has no `make update-template`: its one update is the command docs/updating.md gives.
-    started = time.monotonic()
-    args = ("update", "--trust", "--defaults", "--conflict", "inline", "--vcs-ref", "v0.2.0")
-    updated = copier(*args, cwd=project)
-    TIMINGS.append(("copier update 0.1.0 -> 0.2.0", time.monotonic() - started))
-    said = updated.stdout + updated.stderr
-    assert updated.returncode == 0, said
-    assert "Traceback" not in said
-    assert_team_edits_kept(project, package)
-    # The rename migration moved the team's page, edits and all; the old name is gone.
-    assert not (project / "docs" / "reference.md").exists()
-    assert f"::: {package}.units" in (project / "docs" / "api.md").read_text()
-    # The migrations that need a person say exactly what to do, with this project's names.
-    assert "https://github.com/acme/acme-widgets/settings/actions" in said
-    assert "aws iam update-assume-role-policy --role-name ROLE_NAME" in said
-    pyproject = (project / "pyproject.toml").read_text()
-    assert pyproject.count('version = "0.2.0"\n') == 1  # the team's version, on the moved line
-    assert "kept your version 0.2.0" in said
-    sh("git", "add", "--all", cwd=project)
-    sh("git", "commit", "--quiet", "--message", "Template 0.2.0", cwd=project)
+    def test_a_project_from_0_1_0_takes_0_2_0_then_the_tools_package_and_stays_green(
+        self, releases: Path, tmp_path: Path
+    ) -> None:
+        project = generate(releases, "defaults", tmp_path, "v0.1.0")
+        package = edit_like_a_team(project, "reference.md")
 
-    # From 0.2.0 on, the project updates itself, with 0.2.0's own update script and copier pin.
-    moved = make("update-template", cwd=project)
-    said = moved.stdout + moved.stderr
-    assert moved.returncode == 0, said
-    assert f"Template: v0.2.0 -> {CURRENT}" in said
-    assert "Conflicts to resolve: none" in said
-    assert "make check: green" in said
-    assert_team_edits_kept(project, package)
-    assert_on_the_tools_package(project)
+        # 0.1.0 has no `make update-template`: its one update is the command docs/updating.md gives.
+        started = time.monotonic()
+        args = ("update", "--trust", "--defaults", "--conflict", "inline", "--vcs-ref", "v0.2.0")
+        updated = copier(*args, cwd=project)
+        TIMINGS.append(("copier update 0.1.0 -> 0.2.0", time.monotonic() - started))
+        said = updated.stdout + updated.stderr
+        assert updated.returncode == 0, said
+        assert "Traceback" not in said
+        assert_team_edits_kept(project, package)
+        # The rename migration moved the team's page, edits and all; the old name is gone.
+        assert not (project / "docs" / "reference.md").exists()
+        assert f"::: {package}.units" in (project / "docs" / "api.md").read_text()
+        # The migrations that need a person say exactly what to do, with this project's names.
+        assert "https://github.com/acme/acme-widgets/settings/actions" in said
+        assert "aws iam update-assume-role-policy --role-name ROLE_NAME" in said
+        pyproject = (project / "pyproject.toml").read_text()
+        assert pyproject.count('version = "0.2.0"\n') == 1  # the team's version, on the moved line
+        assert "kept your version 0.2.0" in said
+        sh("git", "add", "--all", cwd=project)
+        sh("git", "commit", "--quiet", "--message", "Template 0.2.0", cwd=project)
+
+        # From 0.2.0 on, the project updates itself, with 0.2.0's own update script and copier pin.
+        moved = make("update-template", cwd=project)
+        said = moved.stdout + moved.stderr
+        assert moved.returncode == 0, said
+        assert f"Template: v0.2.0 -> {CURRENT}" in said
+        assert "Conflicts to resolve: none" in said
+        assert "make check: green" in said
+        assert_team_edits_kept(project, package)
+        assert_on_the_tools_package(project)
 
 
-def test_a_0_2_0_project_with_a_patched_script_keeps_the_patch_aside_and_stays_green(
-    releases: Path, tmp_path: Path
-) -> None:
-    """The platform team's worry: a team that patched the template's scripts loses nothing."""
-    project = generate(releases, "everything-on", tmp_path, "v0.2.0")
-    package = edit_like_a_team(project, "api.md")
-    patched = project / "scripts" / "template_update" / "cli.py"
-    text = patched.read_text(encoding="utf-8")
-    assert "Already on template" in text
-    patched.write_text(text.replace("Already on template", "Up to date with template"), "utf-8")
-    sh("git", "commit", "--quiet", "--all", "--message", "Our wording", cwd=project)
+class TestFrom020:
+    """A 0.2.0 project whose team patched a script."""
 
-    updated = make("update-template", cwd=project)
-    said = updated.stdout + updated.stderr
-    assert updated.returncode == 0, said
-    assert "make check: green" in said
-    # Named, with what to do, in the summary the update prints...
-    assert "ACTION NEEDED" in said or "The new template version asks you to:" in said
-    assert "scripts/template_update/cli.py" in said
-    assert "scripts/template_update/cli.py.kept" in said
-    # ...and the team's copy is there, set aside where no tool reads it as code.
-    kept = project / "scripts" / "template_update" / "cli.py.kept"
-    assert "Up to date with template" in kept.read_text(encoding="utf-8")
-    leftovers = sorted(p.relative_to(project).as_posix() for p in project.rglob("scripts/**/*"))
-    assert leftovers == ["scripts/template_update", "scripts/template_update/cli.py.kept"]
-    assert_team_edits_kept(project, package)
-    sh("git", "add", "--all", cwd=project)
-    sh("git", "commit", "--quiet", "--message", "Template with the tools package", cwd=project)
-    assert_on_the_tools_package(project)
+    def test_a_0_2_0_project_with_a_patched_script_keeps_the_patch_aside_and_stays_green(
+        self, releases: Path, tmp_path: Path
+    ) -> None:
+        """The platform team's worry: a team that patched the template's scripts loses nothing."""
+        project = generate(releases, "everything-on", tmp_path, "v0.2.0")
+        package = edit_like_a_team(project, "api.md")
+        patched = project / "scripts" / "template_update" / "cli.py"
+        text = patched.read_text(encoding="utf-8")
+        assert "Already on template" in text
+        patched.write_text(text.replace("Already on template", "Up to date with template"), "utf-8")
+        sh("git", "commit", "--quiet", "--all", "--message", "Our wording", cwd=project)
+
+        updated = make("update-template", cwd=project)
+        said = updated.stdout + updated.stderr
+        assert updated.returncode == 0, said
+        assert "make check: green" in said
+        # Named, with what to do, in the summary the update prints...
+        assert "ACTION NEEDED" in said or "The new template version asks you to:" in said
+        assert "scripts/template_update/cli.py" in said
+        assert "scripts/template_update/cli.py.kept" in said
+        # ...and the team's copy is there, set aside where no tool reads it as code.
+        kept = project / "scripts" / "template_update" / "cli.py.kept"
+        assert "Up to date with template" in kept.read_text(encoding="utf-8")
+        leftovers = sorted(p.relative_to(project).as_posix() for p in project.rglob("scripts/**/*"))
+        assert leftovers == ["scripts/template_update", "scripts/template_update/cli.py.kept"]
+        assert_team_edits_kept(project, package)
+        sh("git", "add", "--all", cwd=project)
+        sh("git", "commit", "--quiet", "--message", "Template with the tools package", cwd=project)
+        assert_on_the_tools_package(project)
 
 
 def release_next(releases: Path, version: str) -> None:
@@ -207,69 +213,80 @@ def release_next(releases: Path, version: str) -> None:
     sh("git", "tag", f"v{version}", cwd=releases)
 
 
-def test_recopy_then_make_update_template_by_hand(tmp_path: Path) -> None:  # noqa: PLR0915 - one project through a year, each step on the one before
-    """From the current release on: recopy keeps what the team declared; updates by hand."""
-    releases = release_history(tmp_path / "releases", CURRENT)
-    where = tmp_path / "team"
-    where.mkdir()
-    project = generate(releases, "defaults", where, CURRENT)
-    sh("uv", "add", "--quiet", "attrs>=23.1", cwd=project)
-    sh("uv", "version", "--bump", "minor", "--quiet", cwd=project)
-    sh("git", "commit", "--quiet", "--all", "--message", "Add attrs, release 0.2.0", cwd=project)
-    lock = (project / "uv.lock").read_text()
+class TestByHand:
+    """A current project: recopy, then updates by hand."""
 
-    # recopy renders pyproject.toml as the template has it, then puts the team's values back;
-    # it is no first copy: no re-lock of the team's dependencies, no first-run steps.
-    recopied = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
-    said = recopied.stdout + recopied.stderr
-    assert recopied.returncode == 0, said
-    pyproject = (project / "pyproject.toml").read_text()
-    assert '"attrs>=23.1"' in pyproject
-    assert 'version = "0.2.0"' in pyproject
-    assert "kept your version and dependencies" in said
-    assert (project / "uv.lock").read_text() == lock
-    assert "Next steps" not in said
-    assert "Recopied acme-widgets from the template" in said
-    assert sh("git", "status", "--porcelain", cwd=project) == ""  # nothing else had changed
-    checked = make("check", cwd=project)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    def test_recopy_then_make_update_template_by_hand(self, tmp_path: Path) -> None:  # noqa: PLR0915 - one project through a year, each step on the one before
+        """From the current release on: recopy keeps what the team declared; updates by hand."""
+        releases = release_history(tmp_path / "releases", CURRENT)
+        where = tmp_path / "team"
+        where.mkdir()
+        project = generate(releases, "defaults", where, CURRENT)
+        sh("uv", "add", "--quiet", "attrs>=23.1", cwd=project)
+        sh("uv", "version", "--bump", "minor", "--quiet", cwd=project)
+        sh(
+            "git",
+            "commit",
+            "--quiet",
+            "--all",
+            "--message",
+            "Add attrs, release 0.2.0",
+            cwd=project,
+        )
+        lock = (project / "uv.lock").read_text()
 
-    # An update refuses uncommitted work, in one line, and changes nothing.
-    (project / "README.md").write_text("draft\n")
-    refused = make("update-template", cwd=project)
-    assert refused.returncode == 2  # make's own code; the tools' is 3
-    assert "error: the working tree has 1 uncommitted change(s)" in refused.stderr
-    assert "Traceback" not in refused.stderr
-    sh("git", "checkout", "--quiet", "--", "README.md", cwd=project)
+        # recopy renders pyproject.toml as the template has it, then puts the team's values back;
+        # it is no first copy: no re-lock of the team's dependencies, no first-run steps.
+        recopied = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
+        said = recopied.stdout + recopied.stderr
+        assert recopied.returncode == 0, said
+        pyproject = (project / "pyproject.toml").read_text()
+        assert '"attrs>=23.1"' in pyproject
+        assert 'version = "0.2.0"' in pyproject
+        assert "kept your version and dependencies" in said
+        assert (project / "uv.lock").read_text() == lock
+        assert "Next steps" not in said
+        assert "Recopied acme-widgets from the template" in said
+        assert sh("git", "status", "--porcelain", cwd=project) == ""  # nothing else had changed
+        checked = make("check", cwd=project)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
 
-    # The next release, taken by hand with an answer changed on the way: it merges without a
-    # conflict and ends green with a summary.
-    major, minor, patch = (int(part) for part in tools_version.split("."))
-    following = f"{major}.{minor}.{patch + 1}"
-    release_next(releases, following)
-    updated = make("update-template", "DATA=description=Widgets for everyone", cwd=project)
-    said = updated.stdout + updated.stderr
-    assert updated.returncode == 0, said
-    assert f"Template: {CURRENT} -> v{following}" in said
-    assert "Conflicts to resolve: none" in said
-    assert "uv.lock: current" in said
-    assert "make check: green" in said
-    assert "[*.sql]" in (project / ".editorconfig").read_text()
-    pyproject = (project / "pyproject.toml").read_text()
-    assert 'description = "Widgets for everyone"' in pyproject
-    assert 'version = "0.2.0"' in pyproject
-    assert '"attrs>=23.1"' in pyproject
-    sh("git", "commit", "--quiet", "--all", "--message", f"Template {following}", cwd=project)
+        # An update refuses uncommitted work, in one line, and changes nothing.
+        (project / "README.md").write_text("draft\n")
+        refused = make("update-template", cwd=project)
+        assert refused.returncode == 2  # make's own code; the tools' is 3
+        assert "error: the working tree has 1 uncommitted change(s)" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        sh("git", "checkout", "--quiet", "--", "README.md", cwd=project)
 
-    # Current: it says so and changes nothing.
-    current = make("update-template", cwd=project)
-    assert current.returncode == 0, current.stderr
-    assert f"Already on template v{following}" in current.stderr
-    # A release that does not exist: copier's reason in one line, and nothing changed.
-    missing = make("update-template", "REF=v9.9.9", cwd=project)
-    assert missing.returncode == 2, missing.stderr  # make's own code; the tools' is 4
-    (message,) = [line for line in missing.stderr.splitlines() if line.startswith("error:")]
-    assert message.startswith("error: copier update failed, nothing was changed:")
-    assert "Traceback" not in message
-    assert sh("git", "status", "--porcelain", cwd=project) == ""
-    print("\n".join(f"{seconds:6.1f} s  {name}" for name, seconds in TIMINGS))  # noqa: T201
+        # The next release, taken by hand with an answer changed on the way: it merges without a
+        # conflict and ends green with a summary.
+        major, minor, patch = (int(part) for part in tools_version.split("."))
+        following = f"{major}.{minor}.{patch + 1}"
+        release_next(releases, following)
+        updated = make("update-template", "DATA=description=Widgets for everyone", cwd=project)
+        said = updated.stdout + updated.stderr
+        assert updated.returncode == 0, said
+        assert f"Template: {CURRENT} -> v{following}" in said
+        assert "Conflicts to resolve: none" in said
+        assert "uv.lock: current" in said
+        assert "make check: green" in said
+        assert "[*.sql]" in (project / ".editorconfig").read_text()
+        pyproject = (project / "pyproject.toml").read_text()
+        assert 'description = "Widgets for everyone"' in pyproject
+        assert 'version = "0.2.0"' in pyproject
+        assert '"attrs>=23.1"' in pyproject
+        sh("git", "commit", "--quiet", "--all", "--message", f"Template {following}", cwd=project)
+
+        # Current: it says so and changes nothing.
+        current = make("update-template", cwd=project)
+        assert current.returncode == 0, current.stderr
+        assert f"Already on template v{following}" in current.stderr
+        # A release that does not exist: copier's reason in one line, and nothing changed.
+        missing = make("update-template", "REF=v9.9.9", cwd=project)
+        assert missing.returncode == 2, missing.stderr  # make's own code; the tools' is 4
+        (message,) = [line for line in missing.stderr.splitlines() if line.startswith("error:")]
+        assert message.startswith("error: copier update failed, nothing was changed:")
+        assert "Traceback" not in message
+        assert sh("git", "status", "--porcelain", cwd=project) == ""
+        print("\n".join(f"{seconds:6.1f} s  {name}" for name, seconds in TIMINGS))  # noqa: T201
