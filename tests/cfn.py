@@ -61,9 +61,9 @@ for _name in _FUNCTIONS:
     _Loader.add_constructor(f"!{_name}", _construct(_name))
 
 
-def load() -> dict[str, Any]:
-    """The stack template as plain data."""
-    data: dict[str, Any] = yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+def load(path: Path = TEMPLATE) -> dict[str, Any]:
+    """The stack template (org/codeartifact.yml unless told) as plain data."""
+    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     return data
 
 

@@ -217,6 +217,15 @@ def package_arn(package: str, domain: str = "acme", repository: str = "python") 
     )
 
 
+def package_group_arn(pattern: str, domain: str = "acme") -> str:
+    """A package group's ARN, as the CodeArtifact User Guide's permissions reference writes it:
+    package-group/<domain>/<encoded pattern> (the pattern without its leading slash, encoded)."""
+    from urllib.parse import quote  # noqa: PLC0415 - only here
+
+    encoded = quote(pattern.removeprefix("/"), safe="")
+    return f"arn:aws:codeartifact:eu-west-1:123456789012:package-group/{domain}/{encoded}"
+
+
 def publishing_roles(
     resolver: Resolver, repository: str, package: str, environment: str | None = "release"
 ) -> list[str]:

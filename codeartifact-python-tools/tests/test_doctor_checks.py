@@ -393,3 +393,75 @@ def test_without_gh_or_its_login_the_release_environment_is_not_checked(tmp_path
     assert line.text == (
         "release environment not checked: .copier-answers.yml has no github_repository"
     )
+
+
+# The organisation stack's group for acme- (org/codeartifact.yml), as GetAssociatedPackageGroup
+# gives its effective modes.
+_GROUP = ("/pypi//acme-~", "ALLOW_SPECIFIC_REPOSITORIES", "BLOCK", "BLOCK")
+_COVERED = (
+    "✓ acme-widgets: covered by the package group /pypi//acme-~, which blocks the public upstream "
+    "(publish ALLOW_SPECIFIC_REPOSITORIES, internal upstream BLOCK)"
+)
+
+
+@pytest.mark.parametrize(
+    ("own", "group", "expected"),
+    [
+        # Inside the group, the package's own upstream does not matter: the group's BLOCK wins.
+        (
+            {"publish": "ALLOW", "upstream": "ALLOW"},
+            _GROUP,
+            _COVERED,
+        ),
+        (
+            None,  # not published yet: the group protects the name all the same
+            _GROUP,
+            _COVERED,
+        ),
+        # The package's own publish BLOCK wins over the group: releases fail until it changes.
+        (
+            {"publish": "BLOCK", "upstream": "ALLOW"},
+            _GROUP,
+            (
+                "✗ acme-widgets: CodeArtifact blocks publishing (publish BLOCK): releases will fail"
+                "\n    fix: make protect-name"
+            ),
+        ),
+        (
+            None,
+            ("/pypi//acme-~", "BLOCK", "BLOCK", "BLOCK"),
+            (
+                "✗ acme-widgets: the package group /pypi//acme-~ (publish BLOCK, external upstream "
+                "BLOCK, internal upstream BLOCK) blocks publishing it: releases will fail\n"
+                "    fix: ask whoever runs the organisation's CodeArtifact stack (org/README.md)"
+            ),
+        ),
+        # The root group, or no answer about the group: the package's own controls, as before.
+        (
+            {"publish": "ALLOW", "upstream": "BLOCK"},
+            ("/*", "ALLOW", "ALLOW", "ALLOW"),
+            "✓ acme-widgets: origin controls publish ALLOW, upstream BLOCK",
+        ),
+        (
+            {"publish": "ALLOW", "upstream": "ALLOW"},
+            None,
+            (
+                "! acme-widgets: the public upstream is not blocked (upstream ALLOW)"
+                "\n    fix: make protect-name"
+            ),
+        ),
+        (None, None, None),  # no package, no group: doctor's "not in CodeArtifact yet" line
+    ],
+)
+def test_the_names_protection_is_its_group_or_its_own_controls(
+    report: Any,  # noqa: ANN401
+    own: dict[str, str] | None,
+    group: tuple[str, str, str, str] | None,
+    expected: str | None,
+) -> None:
+    from codeartifact_python_tools.doctor.checks import protection  # noqa: PLC0415
+    from codeartifact_python_tools.guard.verdicts import PackageGroup  # noqa: PLC0415
+
+    line = protection("acme-widgets", own, PackageGroup(*group) if group else None)
+    shown = "\n".join(report.render([line], unicode=True).splitlines()[:-1]) if line else None
+    assert shown == expected  # the summary line left out

@@ -16,6 +16,7 @@ from codeartifact_python_tools.guard import api
 from codeartifact_python_tools.guard.settings import CodeArtifact, Settings
 from codeartifact_python_tools.guard.verdicts import (
     Origin,
+    PackageGroup,
     RepositoryFinding,
     Status,
     UpstreamFinding,
@@ -25,7 +26,9 @@ from tests.doubles import codeartifact as codeartifact_double
 from tests.doubles.codeartifact import (
     FakeCodeArtifact,
     add_not_found,
+    associated_group_response,
     describe_package_response,
+    group_params,
     list_versions_response,
     package_params,
     stubbed_client,
@@ -185,6 +188,11 @@ def test_stubbed_taken_package_reports_versions_and_origin() -> None:
     with stubbed_client() as (client, stubber):
         stubber.add_response("describe_package", describe_package_response("acme-widgets"), params)
         stubber.add_response(
+            "get_associated_package_group",
+            associated_group_response(),
+            group_params("acme-widgets"),
+        )
+        stubber.add_response(
             "list_package_versions",
             list_versions_response("acme-widgets", ["0.1.0", "0.2.0"]),
             {**params, "maxResults": 1000},
@@ -196,12 +204,18 @@ def test_stubbed_taken_package_reports_versions_and_origin() -> None:
     assert found.origin == Origin("ALLOW", "BLOCK")
     assert found.versions == ("0.1.0", "0.2.0")
     assert found.version_status is Status.TAKEN
+    assert found.group == PackageGroup("/*", "ALLOW", "ALLOW", "ALLOW")  # the domain's root
 
 
 def test_stubbed_version_not_listed_is_described() -> None:
     params = package_params("acme-widgets")
     with stubbed_client() as (client, stubber):
         stubber.add_response("describe_package", describe_package_response("acme-widgets"), params)
+        stubber.add_response(
+            "get_associated_package_group",
+            associated_group_response(),
+            group_params("acme-widgets"),
+        )
         stubber.add_response(
             "list_package_versions",
             list_versions_response("acme-widgets", []),
@@ -221,7 +235,8 @@ def test_stubbed_version_not_listed_is_described() -> None:
     assert found.version_status is Status.FREE
 
 
-def test_stubbed_free_package_is_one_call() -> None:
+def test_stubbed_free_package_is_two_calls_the_second_its_group() -> None:
+    """A group applies to a name no repository holds yet: it is asked about a free name too."""
     with stubbed_client() as (client, stubber):
         add_not_found(
             stubber,
@@ -231,10 +246,46 @@ def test_stubbed_free_package_is_one_call() -> None:
             message="Package acme-new not found",
             expected_params=package_params("acme-new"),
         )
+        stubber.add_response(
+            "get_associated_package_group",
+            associated_group_response(
+                "/pypi//acme-~",
+                publish="ALLOW_SPECIFIC_REPOSITORIES",
+                external_upstream="BLOCK",
+                internal_upstream="BLOCK",
+            ),
+            group_params("acme-new"),
+        )
         found = codeartifact.ask_repository(
             "acme-new", "", settings(), codeartifact.Boto3Plane(client)
         )
     assert found.status is Status.FREE
+    assert found.group == PackageGroup(
+        "/pypi//acme-~", "ALLOW_SPECIFIC_REPOSITORIES", "BLOCK", "BLOCK"
+    )
+    assert found.group.blocks_upstream
+
+
+def test_stubbed_group_denied_leaves_the_group_unknown_and_the_finding_as_it_was() -> None:
+    """An identity whose policy predates GetAssociatedPackageGroup: no group, no crash."""
+    with stubbed_client() as (client, stubber):
+        add_not_found(
+            stubber,
+            "describe_package",
+            resource_type="package",
+            resource_id="acme-new",
+            message="Package acme-new not found",
+        )
+        stubber.add_client_error(
+            "get_associated_package_group",
+            service_error_code="AccessDeniedException",
+            service_message="not authorized to perform codeartifact:GetAssociatedPackageGroup",
+            http_status_code=403,
+        )
+        found = codeartifact.ask_repository(
+            "acme-new", "0.1.0", settings(), codeartifact.Boto3Plane(client)
+        )
+    assert found == RepositoryFinding(Status.FREE, CA.describe(), version_status=Status.FREE)
 
 
 def test_stubbed_missing_repository_is_not_a_free_name() -> None:
@@ -259,6 +310,11 @@ def test_stubbed_versions_are_read_to_the_last_page() -> None:
     first = [f"0.{n}.0" for n in range(1000)]
     with stubbed_client() as (client, stubber):
         stubber.add_response("describe_package", describe_package_response("acme-widgets"), params)
+        stubber.add_response(
+            "get_associated_package_group",
+            associated_group_response(),
+            group_params("acme-widgets"),
+        )
         stubber.add_response(
             "list_package_versions",
             list_versions_response("acme-widgets", first, next_page="page-2"),
@@ -295,6 +351,11 @@ def test_stubbed_page_after_the_deadline_leaves_the_version_unknown() -> None:
 
     with stubbed_client() as (client, stubber):
         stubber.add_response("describe_package", describe_package_response("acme-widgets"), params)
+        stubber.add_response(
+            "get_associated_package_group",
+            associated_group_response(),
+            group_params("acme-widgets"),
+        )
         stubber.add_response(
             "list_package_versions",
             list_versions_response("acme-widgets", ["0.1.0"], next_page="page-2"),
@@ -367,9 +428,66 @@ def test_stubbed_origin_controls_are_written() -> None:
     }
     response = {"originConfiguration": {"restrictions": {"publish": "ALLOW", "upstream": "BLOCK"}}}
     with stubbed_client() as (client, stubber):
+        # The root group lets the upstream in: the package's own controls must do it.
+        stubber.add_response(
+            "get_associated_package_group", associated_group_response(), group_params("acme-new")
+        )
         stubber.add_response("put_package_origin_configuration", response, params)
         result = api.protect_name("Acme_New", settings(), codeartifact.Boto3Plane(client))
     assert result.ok
+    assert result.changed
+    assert result.origin == Origin("ALLOW", "BLOCK")
+
+
+BLOCKING_GROUP = associated_group_response(
+    "/pypi//acme-~",
+    publish="ALLOW_SPECIFIC_REPOSITORIES",
+    external_upstream="BLOCK",
+    internal_upstream="BLOCK",
+)
+
+
+def test_stubbed_protect_has_nothing_to_do_inside_a_group_that_blocks_the_upstream() -> None:
+    with stubbed_client() as (client, stubber):
+        stubber.add_response(
+            "get_associated_package_group", BLOCKING_GROUP, group_params("acme-new")
+        )
+        add_not_found(
+            stubber,
+            "describe_package",
+            resource_type="package",
+            resource_id="acme-new",
+            message="The pypi package 'acme-new' does not exist in repository 'python'.",
+            expected_params=package_params("acme-new"),
+        )
+        result = api.protect_name("acme-new", settings(), codeartifact.Boto3Plane(client))
+    # No PutPackageOriginConfiguration: the Stubber would have failed on an unqueued call.
+    assert result.ok
+    assert not result.changed
+    assert result.group is not None
+    assert result.group.pattern == "/pypi//acme-~"
+
+
+def test_stubbed_protect_still_opens_publishing_that_the_package_itself_blocks() -> None:
+    """First version ingested from the upstream: publish BLOCK, which wins over any group."""
+    params = {
+        **package_params("acme-new"),
+        "restrictions": {"publish": "ALLOW", "upstream": "BLOCK"},
+    }
+    response = {"originConfiguration": {"restrictions": {"publish": "ALLOW", "upstream": "BLOCK"}}}
+    with stubbed_client() as (client, stubber):
+        stubber.add_response(
+            "get_associated_package_group", BLOCKING_GROUP, group_params("acme-new")
+        )
+        stubber.add_response(
+            "describe_package",
+            describe_package_response("acme-new", publish="BLOCK", upstream="ALLOW"),
+            package_params("acme-new"),
+        )
+        stubber.add_response("put_package_origin_configuration", response, params)
+        result = api.protect_name("acme-new", settings(), codeartifact.Boto3Plane(client))
+    assert result.ok
+    assert result.changed
     assert result.origin == Origin("ALLOW", "BLOCK")
 
 
@@ -466,7 +584,11 @@ def test_cli_taken_package(fake_aws: FakeCodeArtifact) -> None:
     assert found.status is Status.TAKEN
     assert found.origin == Origin("ALLOW", "ALLOW")
     assert found.version_status is Status.TAKEN
-    assert fake_aws.operations() == ["DescribePackage", "ListPackageVersions"]
+    assert fake_aws.operations() == [
+        "DescribePackage",
+        "GetAssociatedPackageGroup",
+        "ListPackageVersions",
+    ]
     first = fake_aws.calls[0]["args"]
     assert first["package"] == "acme-widgets"  # normalised
     assert first["format"] == "pypi"
@@ -488,7 +610,48 @@ def test_cli_free_package(fake_aws: FakeCodeArtifact) -> None:
     )
     assert found.status is Status.FREE
     assert found.version_status is Status.FREE
-    assert fake_aws.operations() == ["DescribePackage"]
+    assert found.group == PackageGroup("/*", "ALLOW", "ALLOW", "ALLOW")
+    assert fake_aws.operations() == ["DescribePackage", "GetAssociatedPackageGroup"]
+
+
+def test_cli_the_most_specific_group_is_read_with_its_effective_modes(
+    fake_aws: FakeCodeArtifact,
+) -> None:
+    fake_aws.add_package_group(
+        "/pypi//acme-~",
+        publish="ALLOW_SPECIFIC_REPOSITORIES",
+        external_upstream="BLOCK",
+        internal_upstream="BLOCK",
+        repositories={"PUBLISH": ["python"]},
+    )
+    fake_aws.add_package_group("/pypi//acme-legacy$", external_upstream="ALLOW")  # the rest INHERIT
+    inside = codeartifact.lookup_repository(
+        "Acme_Widgets", settings(aws="cli", timeout=CLI_TIMEOUT)
+    )
+    assert inside.group == PackageGroup(
+        "/pypi//acme-~", "ALLOW_SPECIFIC_REPOSITORIES", "BLOCK", "BLOCK"
+    )
+    asked = [c["args"] for c in fake_aws.calls if c["operation"] == "GetAssociatedPackageGroup"]
+    assert asked[0]["package"] == "acme-widgets"  # normalised
+    assert "repository" not in asked[0]
+    legacy = codeartifact.lookup_repository("acme-legacy", settings(aws="cli", timeout=CLI_TIMEOUT))
+    # Its own ALLOW for the upstream; the rest inherited from /pypi//acme-~.
+    assert legacy.group == PackageGroup(
+        "/pypi//acme-legacy$", "ALLOW_SPECIFIC_REPOSITORIES", "ALLOW", "BLOCK"
+    )
+    outside = codeartifact.lookup_repository("requests", settings(aws="cli", timeout=CLI_TIMEOUT))
+    assert outside.group is not None
+    assert outside.group.pattern == "/*"
+
+
+def test_cli_a_group_lookup_that_fails_changes_nothing(fake_aws: FakeCodeArtifact) -> None:
+    fake_aws.fail("GetAssociatedPackageGroup", "AccessDeniedException", "not authorized")
+    found = codeartifact.lookup_repository(
+        "acme-new", settings(aws="cli", timeout=CLI_TIMEOUT), "0.1.0"
+    )
+    assert found.status is Status.FREE
+    assert found.version_status is Status.FREE
+    assert found.group is None
 
 
 def test_cli_wrong_region_is_not_a_free_name(fake_aws: FakeCodeArtifact) -> None:
@@ -496,7 +659,7 @@ def test_cli_wrong_region_is_not_a_free_name(fake_aws: FakeCodeArtifact) -> None
     found = codeartifact.lookup_repository("acme-new", wrong.replace(aws="cli", timeout=2.0))
     assert found.status is Status.UNKNOWN
     assert "eu-west-2" in found.reason
-    assert fake_aws.operations() == ["DescribePackage"]
+    assert fake_aws.operations() == ["DescribePackage"]  # no group asked for a place that is not
 
 
 @pytest.mark.parametrize(
@@ -544,7 +707,11 @@ def test_cli_versions_are_read_to_the_last_page(
     assert [("next-token" in args, args["max-results"]) for args in listed] == [
         (number > 0, "1000") for number in range(pages)
     ]
-    assert fake_aws.operations() == ["DescribePackage", *["ListPackageVersions"] * pages]
+    assert fake_aws.operations() == [
+        "DescribePackage",
+        "GetAssociatedPackageGroup",
+        *["ListPackageVersions"] * pages,
+    ]
 
 
 @pytest.mark.parametrize("cli_version", ["2.33.0", "2.34.0"])
@@ -657,18 +824,46 @@ def test_cli_every_command_line_the_tools_build_is_one_the_cli_takes(
     assert answer  # JSON, read
     token = plane.call("get_authorization_token", {"domain": "acme", "domainOwner": "123456789012"})
     assert token["authorizationToken"]
+    group = plane.call("get_associated_package_group", group_params("acme-widgets"))
+    assert codeartifact.package_group(group) == PackageGroup("/*", "ALLOW", "ALLOW", "ALLOW")
 
 
 def test_cli_origin_controls_written_then_read(fake_aws: FakeCodeArtifact) -> None:
-    result = api.protect_name("Acme_New", settings(aws="cli", timeout=2.0))
+    result = api.protect_name("Acme_New", settings(aws="cli", timeout=CLI_TIMEOUT))
     assert result.ok
     assert fake_aws.package("acme-new") == {
         "origin": {"publish": "ALLOW", "upstream": "BLOCK"},
         "versions": {},
     }
-    found = codeartifact.lookup_repository("acme-new", settings(aws="cli", timeout=2.0))
+    found = codeartifact.lookup_repository("acme-new", settings(aws="cli", timeout=CLI_TIMEOUT))
     assert found.origin == Origin("ALLOW", "BLOCK")
-    assert fake_aws.operations()[0] == "PutPackageOriginConfiguration"
+    # The root group lets the upstream in: nothing else to ask before setting the controls.
+    assert fake_aws.operations()[:2] == [
+        "GetAssociatedPackageGroup",
+        "PutPackageOriginConfiguration",
+    ]
+
+
+def test_cli_protect_inside_a_group_sets_nothing(fake_aws: FakeCodeArtifact) -> None:
+    fake_aws.add_package_group(
+        "/pypi//acme-~", publish="ALLOW", external_upstream="BLOCK", internal_upstream="BLOCK"
+    )
+    result = api.protect_name("acme-new", settings(aws="cli", timeout=CLI_TIMEOUT))
+    assert result.ok
+    assert not result.changed
+    assert fake_aws.operations() == ["GetAssociatedPackageGroup", "DescribePackage"]
+    assert fake_aws.package("acme-new") is None  # PutPackageOriginConfiguration creates one
+
+
+def test_cli_protect_falls_back_to_the_packages_controls_when_the_group_is_unknown(
+    fake_aws: FakeCodeArtifact,
+) -> None:
+    fake_aws.add_package_group("/pypi//acme-~", external_upstream="BLOCK")
+    fake_aws.fail("GetAssociatedPackageGroup", "AccessDeniedException", "not authorized")
+    result = api.protect_name("acme-new", settings(aws="cli", timeout=CLI_TIMEOUT))
+    assert result.ok
+    assert result.changed
+    assert fake_aws.operations() == ["GetAssociatedPackageGroup", "PutPackageOriginConfiguration"]
 
 
 def test_cli_protect_denied_says_which_permission(fake_aws: FakeCodeArtifact) -> None:
@@ -777,8 +972,8 @@ def test_a_free_name_does_not_wait_for_its_alternatives() -> None:
                 time.sleep(2)  # an alternative's lookup, still running
             return UpstreamFinding(Status.FREE, f"http://127.0.0.1:1/simple/{name}/")
 
-        def repository(self, name: str, version: str) -> RepositoryFinding:
-            del name, version
+        def repository(self, name: str, version: str, *, group: bool = True) -> RepositoryFinding:
+            del name, version, group
             return RepositoryFinding(Status.FREE)
 
     started = time.monotonic()

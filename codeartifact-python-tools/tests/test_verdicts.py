@@ -14,11 +14,13 @@ from codeartifact_python_tools.guard.settings import CodeArtifact, Settings
 from codeartifact_python_tools.guard.verdicts import (
     Kind,
     Origin,
+    PackageGroup,
     RepositoryFinding,
     Status,
     UpstreamFinding,
     Verdict,
     assess,
+    covered_by_group,
 )
 
 FREE_UP = UpstreamFinding(Status.FREE, "http://127.0.0.1:1/simple/x/")
@@ -27,6 +29,9 @@ TAKEN_UP = UpstreamFinding(
     Status.TAKEN, "http://127.0.0.1:1/simple/requests/", versions=("2.31.0", "2.32.3")
 )
 REPO = "CodeArtifact repository 'python'"
+# The organisation stack's group for the prefix acme- (org/codeartifact.yml), as resolved.
+GROUP = PackageGroup("/pypi//acme-~", "ALLOW_SPECIFIC_REPOSITORIES", "BLOCK", "BLOCK")
+ROOT = PackageGroup("/*", "ALLOW", "ALLOW", "ALLOW")  # every domain's root group, unchanged
 
 
 def judge(name: str = "requests", **kwargs: object) -> Verdict:
@@ -186,7 +191,110 @@ def test_a_version_ingested_from_upstream_is_refused_even_when_allowed() -> None
     assert "ingested from the public upstream" in verdict.message
 
 
+# --- Package groups: a name whose group blocks the public upstream -----------------------------
+
+
+def test_a_group_that_blocks_the_upstream_makes_a_public_twin_a_warning_for_the_owner() -> None:
+    """Like a package's own upstream BLOCK: CodeArtifact cannot hand out the public one."""
+    own_open = RepositoryFinding(Status.TAKEN, REPO, origin=Origin("ALLOW", "ALLOW"), group=GROUP)
+    verdict = judge(upstream=TAKEN_UP, repository=own_open, new_package=False)
+    assert verdict.ok
+    (warning,) = verdict.warnings
+    assert "The package group /pypi//acme-~ (publish ALLOW_SPECIFIC_REPOSITORIES, " in warning
+    assert "blocks the public upstream for it in every repository of the domain" in warning
+    assert "extra index could still get the public one" in warning
+    # Not yet published: the group applies to the name all the same.
+    unpublished = RepositoryFinding(Status.FREE, REPO, group=GROUP)
+    assert judge(upstream=TAKEN_UP, repository=unpublished, new_package=False).ok
+
+
+def test_a_new_package_whose_name_is_public_is_refused_even_inside_the_group() -> None:
+    """An installer that also reads the public index can still pick the other package."""
+    inside = RepositoryFinding(Status.FREE, REPO, group=GROUP)
+    verdict = judge(upstream=TAKEN_UP, repository=inside, suggestions=("acme-requests",))
+    assert verdict.exit_code == 4
+    assert "requests is taken on the public index" in verdict.message
+    assert "The package group /pypi//acme-~ (" in verdict.message
+    assert "blocks the public upstream for it, so CodeArtifact would serve only yours" in (
+        verdict.message
+    )
+    assert "409" not in verdict.message  # with the upstream blocked, publishing would not clash
+    assert "dependency confusion" in verdict.message
+    assert "acme-requests" in verdict.message
+
+
+def test_a_free_name_inside_the_group_is_noted_and_needs_no_protect_name() -> None:
+    verdict = judge("acme-widgets", repository=RepositoryFinding(Status.FREE, REPO, group=GROUP))
+    assert verdict.ok
+    assert verdict.warnings == ()
+    (note,) = verdict.notes
+    assert note.startswith("acme-widgets is covered by the package group /pypi//acme-~ (")
+    assert "`make protect-name` has nothing to do" in note
+    err = io.StringIO()
+    assert guard_cli.report(verdict, "acme-widgets", err) == 0
+    assert err.getvalue().splitlines()[0] == f"name guard: note: {note}"
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        ROOT,
+        # Which repositories may take from the public upstream is another call's answer.
+        PackageGroup("/pypi//acme-~", "ALLOW", "ALLOW_SPECIFIC_REPOSITORIES", "BLOCK"),
+        None,  # unknown: its lookup failed
+    ],
+    ids=["root", "specific-repositories", "unknown"],
+)
+def test_a_group_that_does_not_block_the_upstream_changes_nothing(
+    group: PackageGroup | None,
+) -> None:
+    open_ = RepositoryFinding(Status.TAKEN, REPO, origin=Origin("ALLOW", "ALLOW"), group=group)
+    verdict = judge(upstream=TAKEN_UP, repository=open_, new_package=False)
+    assert verdict.exit_code == 4
+    assert "make protect-name" in verdict.message
+    assert verdict.notes == ()
+
+
+def test_a_packages_own_publish_block_wins_over_its_group() -> None:
+    """AWS: BLOCK wins. The first version came from the upstream; the group does not undo it."""
+    ingested = RepositoryFinding(Status.TAKEN, REPO, origin=Origin("BLOCK", "ALLOW"), group=GROUP)
+    verdict = judge("acme-widgets", repository=ingested, new_package=False)
+    assert verdict.exit_code == 4
+    assert "Publishing acme-widgets to" in verdict.message
+    assert "make protect-name" in verdict.message
+    assert verdict.notes == ()  # protect-name has something to do here
+
+
+def test_a_group_that_blocks_publishing_refuses_the_name_as_organisation_policy() -> None:
+    closed = PackageGroup("/pypi//acme-~", "BLOCK", "BLOCK", "BLOCK")
+    verdict = judge("acme-widgets", repository=RepositoryFinding(Status.FREE, REPO, group=closed))
+    assert verdict.exit_code == int(Kind.INVALID) == 3
+    assert "blocks publishing it to every repository of the domain" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("group", "own", "verdict"),
+    [
+        (GROUP, None, "covered"),  # no package yet
+        (GROUP, Origin("ALLOW", "ALLOW"), "covered"),  # the group's BLOCK wins over the own ALLOW
+        (GROUP, Origin("ALLOW", "BLOCK"), "covered"),
+        (GROUP, Origin("BLOCK", "ALLOW"), "open"),  # publishing stays blocked: protect-name's job
+        (ROOT, None, "open"),
+        (None, None, "open"),
+    ],
+)
+def test_what_a_group_covers(group: PackageGroup | None, own: Origin | None, verdict: str) -> None:
+    assert ("covered" if covered_by_group(group, own) else "open") == verdict
+
+
 # --- check_name / check_release with injected lookups -------------------------------------------
+
+
+def test_the_group_is_asked_for_the_name_only_not_its_alternatives() -> None:
+    source = DictLookups(upstream_taken={"requests": ("2.32.3",)})
+    verdict = api.check_name("requests", SETTINGS, new_package=True, source=source)
+    assert verdict.suggestions
+    assert source.groups_asked == ["requests"]
 
 
 @dataclass
@@ -204,8 +312,12 @@ class DictLookups:
             return UpstreamFinding(Status.FREE, "local")
         return UpstreamFinding(Status.TAKEN, "local", versions)
 
-    def repository(self, name: str, version: str) -> RepositoryFinding:
+    groups_asked: list[str] = field(default_factory=list)
+
+    def repository(self, name: str, version: str, *, group: bool = True) -> RepositoryFinding:
         del version
+        if group:
+            self.groups_asked.append(name)
         return self.repository_taken.get(normalise_name(name), FREE_REPO)
 
 
@@ -337,9 +449,9 @@ class SlowLookups(DictLookups):
         time.sleep(self.delay)
         return super().upstream(name)
 
-    def repository(self, name: str, version: str) -> RepositoryFinding:
+    def repository(self, name: str, version: str, *, group: bool = True) -> RepositoryFinding:
         time.sleep(self.delay)
-        return super().repository(name, version)
+        return super().repository(name, version, group=group)
 
 
 def test_a_taken_name_and_its_suggestions_take_one_lookup_round() -> None:

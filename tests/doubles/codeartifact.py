@@ -117,6 +117,8 @@ class FakeCodeArtifact(StateFile):
                 "calls": [],
                 # More repositories that exist, empty: (domain, owner, region, repository).
                 "empty_repositories": [],
+                # The domain's package groups besides its root /*, by pattern (see _GROUPS).
+                "package_groups": {},
             },
         )
 
@@ -169,6 +171,42 @@ class FakeCodeArtifact(StateFile):
         }
         self._write(state)
 
+    def add_package_group(
+        self,
+        pattern: str,
+        *,
+        publish: str = "INHERIT",
+        external_upstream: str = "INHERIT",
+        internal_upstream: str = "INHERIT",
+        repositories: dict[str, list[str]] | None = None,
+    ) -> None:
+        """Create (or replace) a package group, as CreatePackageGroup then its origin controls.
+
+        `repositories`: the allowed repository list of each restriction type (PUBLISH, ...).
+        """
+        _parse_pattern(pattern)
+        state = self._read()
+        modes = {
+            "PUBLISH": publish,
+            "EXTERNAL_UPSTREAM": external_upstream,
+            "INTERNAL_UPSTREAM": internal_upstream,
+        }
+        state["package_groups"][pattern] = _new_group(
+            modes, {kind: list(names) for kind, names in (repositories or {}).items()}
+        )
+        self._write(state)
+
+    def package_group(self, pattern: str) -> dict[str, Any] | None:
+        """A package group's state (modes and allowed repositories), or None."""
+        found: dict[str, Any] | None = self._read()["package_groups"].get(pattern)
+        return found
+
+    def remove_package_group(self, pattern: str) -> None:
+        """Delete a package group, as DeletePackageGroup does (its packages stay)."""
+        state = self._read()
+        state["package_groups"].pop(pattern, None)
+        self._write(state)
+
     def package(self, name: str) -> dict[str, Any] | None:
         """A package's state, or None."""
         found: dict[str, Any] | None = self._read()["packages"].get(_normalise(name))
@@ -218,7 +256,7 @@ def _normalise(name: str) -> str:
 # --- The CLI's commands, from botocore's models -----------------------------------------------
 
 _SERVICES = ("codeartifact", "cloudformation", "sts")
-_TABLE_LAYOUT = 1  # bump when the table's layout changes: the cached tables are then rebuilt
+_TABLE_LAYOUT = 2  # bump when the table's layout changes: the cached tables are then rebuilt
 
 
 def cli_table_path() -> Path:
@@ -300,16 +338,28 @@ def _model_options(shape: Any, xform_name: Callable[[str, str], str]) -> dict[st
             **_constraints(member_shape),
         }
         if member_shape.type_name == "structure":
-            entry["members"] = {k: _constraints(v) for k, v in member_shape.members.items()}
-            entry["required_members"] = list(member_shape.required_members)
+            entry.update(_structure_rules(member_shape))
         elif member_shape.type_name == "list":
-            entry["items"] = _constraints(member_shape.member)
+            item = member_shape.member
+            entry["items"] = {"type": item.type_name, **_constraints(item)}
+            if item.type_name == "structure":
+                entry["items"].update(_structure_rules(item))
+        elif member_shape.type_name == "map":
+            entry["key"] = _constraints(member_shape.key)
+            entry["value"] = _constraints(member_shape.value)
         options[xform_name(member, "-")] = entry
     return options
 
 
 def _constraints(shape: Any) -> dict[str, Any]:  # noqa: ANN401 - a botocore shape
     return {k: v for k, v in shape.metadata.items() if k in {"min", "max", "pattern", "enum"}}
+
+
+def _structure_rules(shape: Any) -> dict[str, Any]:  # noqa: ANN401 - a botocore shape
+    return {
+        "members": {k: _constraints(v) for k, v in shape.members.items()},
+        "required_members": list(shape.required_members),
+    }
 
 
 def _paging(
@@ -644,7 +694,7 @@ def _parameters(options: dict[str, Any], values: dict[str, Any]) -> dict[str, An
     return params
 
 
-def _parameter(name: str, option: dict[str, Any], given: Any, problems: list[str]) -> Any:  # noqa: ANN401 - any parameter
+def _parameter(name: str, option: dict[str, Any], given: Any, problems: list[str]) -> Any:  # noqa: ANN401, C901 - any parameter; a branch per member type
     """One option's value as the CLI sends it; what botocore refuses goes to `problems`."""
     member, kind, low = option["member"], option["type"], option.get("min")
     if kind in {"integer", "long"}:
@@ -659,10 +709,21 @@ def _parameter(name: str, option: dict[str, Any], given: Any, problems: list[str
         return number
     if kind == "boolean":
         return given == "true"
-    if kind == "structure":
+    if kind in {"structure", "map"}:
         structure = _structure(name, given)
-        problems += _structure_problems(member, option, structure)
+        if kind == "structure":
+            problems += _structure_problems(member, option, structure)
         return structure
+    if kind == "list" and option.get("items", {}).get("type") == "structure":
+        # Each item a structure, in JSON or the shorthand; or the whole list as one JSON array.
+        texts = given if isinstance(given, list) else [given]
+        if len(texts) == 1 and texts[0].strip().startswith("["):
+            items = json.loads(texts[0])
+        else:
+            items = [_structure(name, text) for text in texts]
+        for item in items:
+            problems += _structure_problems(member, option["items"], item)
+        return items
     if kind == "string":
         text = _paramfile(name, given)
         if low is not None and len(text) < low:
@@ -723,18 +784,31 @@ def _service_problems(call: _Call) -> list[str]:
     problems = []
     for option in call.spec["options"].values():
         member = option["member"]
-        if member not in call.params:
-            continue
-        value = call.params[member]
-        if option["type"] == "structure":
-            for key, rules in option.get("members", {}).items():
-                if key in value:
-                    problems += _constraint_problems(f"{member}.{key}", value[key], rules)
-        elif option["type"] == "list":
-            for item in value:
-                problems += _constraint_problems(member, item, option.get("items", {}))
-        else:
-            problems += _constraint_problems(member, value, option)
+        if member in call.params:
+            problems += _member_problems(member, option, call.params[member])
+    return problems
+
+
+def _member_problems(member: str, option: dict[str, Any], value: Any) -> list[str]:  # noqa: ANN401 - any parameter
+    """One member's values against its model's rules, by its shape."""
+    problems = []
+    items = option.get("items", {})
+    if option["type"] == "structure":
+        for key, rules in option.get("members", {}).items():
+            if key in value:
+                problems += _constraint_problems(f"{member}.{key}", value[key], rules)
+    elif option["type"] == "list" and items.get("type") == "structure":
+        for item in value:
+            problems += _member_problems(member, {"type": "structure", **items}, item)
+    elif option["type"] == "list":
+        for item in value:
+            problems += _constraint_problems(member, item, items)
+    elif option["type"] == "map":
+        for key, item in value.items():
+            problems += _constraint_problems(f"{member}.key", key, option.get("key", {}))
+            problems += _constraint_problems(f"{member}.{key}", item, option.get("value", {}))
+    else:
+        problems += _constraint_problems(member, value, option)
     return problems
 
 
@@ -944,6 +1018,10 @@ _CODEARTIFACT = {
     "PutPackageOriginConfiguration",
     "DeleteRepository",
     "DeleteDomain",
+    "CreatePackageGroup",
+    "DescribePackageGroup",
+    "GetAssociatedPackageGroup",
+    "UpdatePackageGroupOriginConfiguration",
 }
 _CLOUDFORMATION = {
     "DescribeStacks",
@@ -1140,6 +1218,8 @@ def _answer(state: dict[str, Any], call: _Call) -> dict[str, Any]:
     operation, params = call.operation, call.params
     if operation in _DOMAIN_OPERATIONS:
         return _domain_answer(state, call)
+    if operation in _GROUP_OPERATIONS:
+        return _group_answer(state, call)
     name, repository = str(params.get("package", "")), state["repository"]
     if operation == "PutPackageOriginConfiguration":
         package = state["packages"].setdefault(name, {"origin": {}, "versions": {}})
@@ -1157,6 +1237,11 @@ def _answer(state: dict[str, Any], call: _Call) -> dict[str, Any]:
             "ResourceNotFoundException", operation, message, resourceId=name, resourceType="package"
         )
     if operation == "DescribePackage":
+        # The package's own origin controls, whatever its package group says: the API's
+        # PackageDescription.originConfiguration is "the package origin configuration for the
+        # package", publish and upstream each ALLOW or BLOCK, a shape in which a group's
+        # ALLOW_SPECIFIC_REPOSITORIES cannot even be written. What applies is the combination
+        # (BLOCK wins), which GetAssociatedPackageGroup's answer lets a client work out.
         return {
             "package": {
                 "format": "pypi",
@@ -1232,6 +1317,255 @@ def _list_versions(
     return listing
 
 
+# --- CodeArtifact's package groups ------------------------------------------------------------
+# As AWS's CodeArtifact User Guide has them ("Working with package groups in CodeArtifact",
+# "Package group definition syntax and matching behavior", "Package group origin controls"):
+# - a pattern is /format/namespace/name with a suffix: `$` the full coordinate, `~` a prefix of
+#   the last component given, `*` every value of the next one: /*, /pypi/*, /npm/space~,
+#   /npm/space/*, /npm/space/ui~, /maven/org.apache/log4j$. Python has no namespace, so its
+#   patterns have an empty one, /pypi//requests$, and names are matched in their normalised form;
+# - every domain has the root group /*, which lets versions in from every origin; each package
+#   belongs to its most specific matching group, whether or not any repository holds it yet;
+# - a new group's restrictions are INHERIT, resolved to the first parent group with a mode.
+# The format is the API's format value (`pypi`, the word of GetAssociatedPackageGroup's and
+# package ARNs' format): the guide's Python example writes /python//requests, which this double
+# refuses as an unknown format until AWS's answer to it is known.
+
+_ROOT = "/*"
+_FORMATS = ("npm", "pypi", "maven", "nuget", "generic", "ruby", "swift", "cargo")
+_NO_NAMESPACE = ("pypi", "nuget", "ruby", "cargo")  # formats whose packages have none
+_RESTRICTION_TYPES = ("PUBLISH", "EXTERNAL_UPSTREAM", "INTERNAL_UPSTREAM")
+_GROUP_OPERATIONS = {
+    "CreatePackageGroup",
+    "DescribePackageGroup",
+    "GetAssociatedPackageGroup",
+    "UpdatePackageGroupOriginConfiguration",
+}
+
+
+def _new_group(
+    modes: dict[str, str], repositories: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    return {
+        "createdTime": _now().isoformat(),
+        "restrictions": {kind: modes.get(kind, "INHERIT") for kind in _RESTRICTION_TYPES},
+        "repositories": {
+            kind: list((repositories or {}).get(kind, [])) for kind in _RESTRICTION_TYPES
+        },
+    }
+
+
+def _parse_pattern(pattern: str) -> tuple[int, str, str, str]:
+    """A pattern's level of detail (0 /*, 1 format, 2 namespace prefix, 3 namespace, 4 name
+    prefix, 5 full name) and its format, namespace and name parts; ValueError if it is none."""
+    import re  # noqa: PLC0415 - keep the fake `aws` start-up small
+
+    forms = (
+        (0, r"/\*"),
+        (1, r"/(?P<format>[^/]+)/\*"),
+        (2, r"/(?P<format>[^/]+)/(?P<namespace>[^/~$*]+)~"),
+        (3, r"/(?P<format>[^/]+)/(?P<namespace>[^/~$*]*)/\*"),
+        (4, r"/(?P<format>[^/]+)/(?P<namespace>[^/~$*]*)/(?P<name>[^/~$*]+)~"),
+        (5, r"/(?P<format>[^/]+)/(?P<namespace>[^/~$*]*)/(?P<name>[^/~$*]+)\$"),
+    )
+    for level, form in forms:
+        found = re.fullmatch(form, pattern)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        fmt, namespace, name = (parts.get(k) or "" for k in ("format", "namespace", "name"))
+        if level and fmt not in _FORMATS:
+            msg = f"Invalid package format '{fmt}' in package group pattern '{pattern}'."
+            raise ValueError(msg)
+        if fmt in _NO_NAMESPACE and (namespace or level == 2):
+            msg = f"Packages of format {fmt} have no namespace: '{pattern}' names one."
+            raise ValueError(msg)
+        if fmt == "pypi" and name != _normalise(name):
+            msg = f"Package group pattern '{pattern}' must name {_normalise(name)}, normalised."
+            raise ValueError(msg)
+        return level, fmt, namespace, name
+    msg = f"'{pattern}' is not a package group pattern (/format/namespace/name with $, ~ or *)."
+    raise ValueError(msg)
+
+
+def _matches(pattern: str, fmt: str, namespace: str, name: str) -> bool:
+    """Whether a package (its normalised coordinates) belongs under `pattern`."""
+    level, p_fmt, p_namespace, p_name = _parse_pattern(pattern)
+    checks = (
+        True,
+        fmt == p_fmt,
+        fmt == p_fmt and namespace.startswith(p_namespace),
+        fmt == p_fmt and namespace == p_namespace,
+        fmt == p_fmt and namespace == p_namespace and name.startswith(p_name),
+        fmt == p_fmt and namespace == p_namespace and name == p_name,
+    )
+    return checks[level]
+
+
+def _contains(outer: str, inner: str) -> bool:
+    """Whether `outer` is an ancestor of `inner`: it matches every package `inner` matches."""
+    if outer == inner:
+        return False
+    o_level, o_fmt, o_namespace, o_name = _parse_pattern(outer)
+    i_level, i_fmt, i_namespace, i_name = _parse_pattern(inner)
+    if o_level == 0:
+        return True
+    if i_level < o_level or i_fmt != o_fmt:
+        return False
+    rules = {
+        1: True,
+        2: i_namespace.startswith(o_namespace),
+        3: i_namespace == o_namespace,
+        4: i_namespace == o_namespace and i_name.startswith(o_name),
+        5: False,
+    }
+    return rules[o_level]
+
+
+def _specificity(pattern: str) -> tuple[int, int]:
+    level, _, namespace, name = _parse_pattern(pattern)
+    return level, len(namespace) + len(name)
+
+
+def _groups(state: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every package group of the domain, the root /* (ALLOW everywhere unless changed) first."""
+    groups: dict[str, dict[str, Any]] = state.setdefault("package_groups", {})
+    if _ROOT not in groups:
+        groups[_ROOT] = _new_group(dict.fromkeys(_RESTRICTION_TYPES, "ALLOW"))
+        groups[_ROOT]["createdTime"] = "2024-03-21T00:00:00+00:00"
+    return groups
+
+
+def _parent(state: dict[str, Any], pattern: str) -> str | None:
+    ancestors = [other for other in _groups(state) if _contains(other, pattern)]
+    return max(ancestors, key=_specificity) if ancestors else None
+
+
+def _group_arn(state: dict[str, Any], call: _Call, pattern: str) -> str:
+    from urllib.parse import quote  # noqa: PLC0415 - keep the fake `aws` start-up small
+
+    encoded = quote(pattern.removeprefix("/"), safe="")
+    return (
+        f"arn:aws:codeartifact:{call.region}:{state['domain_owner']}:package-group/"
+        f"{state['domain']}/{encoded}"
+    )
+
+
+def _reference(state: dict[str, Any], call: _Call, pattern: str) -> dict[str, str]:
+    return {"arn": _group_arn(state, call, pattern), "pattern": pattern}
+
+
+def _restriction(state: dict[str, Any], call: _Call, pattern: str, kind: str) -> dict[str, Any]:
+    """One restriction of a group: its mode, and its effective mode with where it comes from."""
+    group = _groups(state)[pattern]
+    mode = group["restrictions"][kind]
+    found: dict[str, Any] = {"mode": mode, "repositoriesCount": len(group["repositories"][kind])}
+    source, effective = pattern, mode
+    while effective == "INHERIT":
+        parent = _parent(state, source)
+        if parent is None:  # the root: it lets everything in
+            effective = "ALLOW"
+            break
+        source, effective = parent, _groups(state)[parent]["restrictions"][kind]
+    found["effectiveMode"] = effective
+    if source != pattern:
+        found["inheritedFrom"] = _reference(state, call, source)
+    return found
+
+
+def _describe_group(state: dict[str, Any], call: _Call, pattern: str) -> dict[str, Any]:
+    """A PackageGroupDescription, as the API documents its members."""
+    group = _groups(state)[pattern]
+    described: dict[str, Any] = {
+        **_reference(state, call, pattern),
+        "domainName": state["domain"],
+        "domainOwner": state["domain_owner"],
+        "createdTime": _timestamp(group["createdTime"], call.timestamps),
+        "originConfiguration": {
+            "restrictions": {
+                kind: _restriction(state, call, pattern, kind) for kind in _RESTRICTION_TYPES
+            }
+        },
+    }
+    for key in ("contactInfo", "description"):
+        if group.get(key):
+            described[key] = group[key]
+    parent = _parent(state, pattern)
+    if parent is not None:
+        described["parent"] = _reference(state, call, parent)
+    return described
+
+
+def _group_answer(state: dict[str, Any], call: _Call) -> dict[str, Any]:
+    """CreatePackageGroup, DescribePackageGroup, GetAssociatedPackageGroup and
+    UpdatePackageGroupOriginConfiguration on the state."""
+    operation, params = call.operation, call.params
+    groups = _groups(state)
+    if operation == "GetAssociatedPackageGroup":
+        # No repository needs to hold the package; its name is matched in normalised form.
+        fmt, name = params["format"], _normalise(str(params["package"]))
+        namespace = str(params.get("namespace", ""))
+        matching = [p for p in groups if _matches(p, fmt, namespace, name)]
+        best = max(matching, key=_specificity)
+        return {"packageGroup": _describe_group(state, call, best), "associationType": "STRONG"}
+    pattern = str(params["packageGroup"])
+    try:
+        _parse_pattern(pattern)
+    except ValueError as error:
+        _fail("ValidationException", operation, str(error))
+    if operation == "CreatePackageGroup":
+        if pattern in groups:
+            message = f"Package group '{pattern}' already exists in domain '{state['domain']}'."
+            _fail(
+                "ConflictException",
+                operation,
+                message,
+                resourceId=pattern,
+                resourceType="package-group",
+            )
+        groups[pattern] = _new_group({})
+        for key in ("contactInfo", "description"):
+            if params.get(key):
+                groups[pattern][key] = params[key]
+        return {"packageGroup": _describe_group(state, call, pattern)}
+    if pattern not in groups:
+        message = f"Package group '{pattern}' does not exist in domain '{state['domain']}'."
+        _fail(
+            "ResourceNotFoundException",
+            operation,
+            message,
+            resourceId=pattern,
+            resourceType="package-group",
+        )
+    if operation == "DescribePackageGroup":
+        return {"packageGroup": _describe_group(state, call, pattern)}
+    return _update_origin(state, call, pattern)
+
+
+def _update_origin(state: dict[str, Any], call: _Call, pattern: str) -> dict[str, Any]:
+    """UpdatePackageGroupOriginConfiguration: the modes, then the allowed repository lists."""
+    params = call.params
+    group = _groups(state)[pattern]
+    group["restrictions"].update(params.get("restrictions", {}))
+    updates: dict[str, dict[str, list[str]]] = {}
+    for key, verb in (
+        ("addAllowedRepositories", "ADDED"),
+        ("removeAllowedRepositories", "REMOVED"),
+    ):
+        for item in params.get(key, []):
+            kind, repository = item["originRestrictionType"], item["repositoryName"]
+            listed = group["repositories"][kind]
+            if verb == "ADDED" and repository not in listed:
+                listed.append(repository)
+            elif verb == "REMOVED" and repository in listed:
+                listed.remove(repository)
+            updates.setdefault(kind, {}).setdefault(verb, []).append(repository)
+    return {
+        "packageGroup": _describe_group(state, call, pattern),
+        "allowedRepositoryUpdates": updates,
+    }
+
+
 # --- sts and CloudFormation (the org stack's make targets) ------------------------------------
 
 _NO_CHANGES = (
@@ -1274,6 +1608,9 @@ def _cloud(state: dict[str, Any], call: _Call) -> dict[str, Any] | None:  # noqa
         return _create_change_set(state, call)
     if operation == "DeleteStack":
         # The domain and repositories are Retain: deleting the stack leaves them (and packages).
+        # Its package group is not: it goes, and its packages' own origin controls stay.
+        for pattern in (stack or {}).get("PackageGroups", []):
+            _groups(state).pop(pattern, None)
         state["stacks"].pop(name, None)
         return None
     if operation == "wait stack-delete-complete":
@@ -1354,6 +1691,7 @@ def _create_change_set(state: dict[str, Any], call: _Call) -> dict[str, Any]:
         "ExecutionStatus": "UNAVAILABLE" if unchanged else "AVAILABLE",
         **({"StatusReason": _NO_CHANGES} if unchanged else {}),
         "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in given.items()],
+        "TemplateBody": options["template-body"],
         "Capabilities": options.get("capabilities", "").split(),
         "Changes": [] if unchanged else changes,
     }
@@ -1384,9 +1722,54 @@ def _execute_change_set(state: dict[str, Any], call: _Call, change_set: dict[str
         },
     }
     stack["Outputs"] = [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()]
+    _apply_package_groups(state, call, change_set, stack)
     # Executing one change set deletes the stack's others, as CloudFormation does.
     for other in [k for k, v in state["change_sets"].items() if v["StackName"] == name]:
         del state["change_sets"][other]
+
+
+def _apply_package_groups(
+    state: dict[str, Any], call: _Call, change_set: dict[str, Any], stack: dict[str, Any]
+) -> None:
+    """Create, update and delete the stack's package groups as its template says.
+
+    The template is read with tests/cfn.py for the change set's parameters (the transform and
+    the conditions included), so the groups in the state are the ones the template describes.
+    A group the stack no longer has is deleted, as CloudFormation deletes a removed resource.
+    """
+    from tests import cfn  # noqa: PLC0415 - only when a stack is deployed
+
+    template = cfn.load(Path(str(change_set["TemplateBody"]).removeprefix("file://")))
+    values = {p["ParameterKey"]: p["ParameterValue"] for p in change_set["Parameters"]}
+    resolver = cfn.Resolver(template, values, AccountId=state["domain_owner"], Region=call.region)
+    wanted = {}
+    for resource in resolver.resources().values():
+        if resource["Type"] == "AWS::CodeArtifact::PackageGroup":
+            properties = resolver.resolve(resource["Properties"])
+            wanted[properties["Pattern"]] = properties.get("OriginConfiguration", {})
+    groups = _groups(state)
+    for pattern in stack.get("PackageGroups", []):
+        if pattern not in wanted:
+            groups.pop(pattern, None)
+    names = {"PUBLISH": "Publish", "EXTERNAL_UPSTREAM": "ExternalUpstream"}
+    names["INTERNAL_UPSTREAM"] = "InternalUpstream"
+    for pattern, origin in wanted.items():
+        restrictions = origin.get("Restrictions", {})
+        modes = {
+            kind: restrictions.get(key, {}).get("RestrictionMode", "INHERIT")
+            for kind, key in names.items()
+        }
+        repositories = {
+            kind: list(restrictions.get(key, {}).get("Repositories", []))
+            for kind, key in names.items()
+        }
+        kept = groups.get(pattern, {}).get("createdTime")
+        groups[pattern] = _new_group(modes, repositories)
+        groups[pattern]["createdTime"] = kept or groups[pattern]["createdTime"]
+    stack["PackageGroups"] = sorted(wanted)
+    stack["Outputs"] += [
+        {"OutputKey": "InternalNamesGroup", "OutputValue": pattern} for pattern in sorted(wanted)
+    ]
 
 
 # --- botocore Stubber helpers ------------------------------------------------------------------
@@ -1494,3 +1877,40 @@ def list_versions_response(
     if next_page:  # the token of the next page
         listing["nextToken"] = next_page
     return listing
+
+
+def group_params(name: str, *, domain: str = "acme", owner: str = "123456789012") -> dict[str, str]:
+    """GetAssociatedPackageGroup's parameters for a package: no repository."""
+    return {"domain": domain, "domainOwner": owner, "format": "pypi", "package": _normalise(name)}
+
+
+def associated_group_response(
+    pattern: str = _ROOT,
+    *,
+    publish: str = "ALLOW",
+    external_upstream: str = "ALLOW",
+    internal_upstream: str = "ALLOW",
+) -> dict[str, Any]:
+    """GetAssociatedPackageGroup's documented response: the group, its modes set, not inherited."""
+    arn = f"arn:aws:codeartifact:eu-west-1:123456789012:package-group/acme/{pattern[1:]}"
+    modes = {
+        "PUBLISH": publish,
+        "EXTERNAL_UPSTREAM": external_upstream,
+        "INTERNAL_UPSTREAM": internal_upstream,
+    }
+    return {
+        "packageGroup": {
+            "arn": arn,
+            "pattern": pattern,
+            "domainName": "acme",
+            "domainOwner": "123456789012",
+            "createdTime": dt.datetime(2024, 3, 21, tzinfo=dt.timezone.utc),
+            "originConfiguration": {
+                "restrictions": {
+                    kind: {"mode": mode, "effectiveMode": mode, "repositoriesCount": 0}
+                    for kind, mode in modes.items()
+                }
+            },
+        },
+        "associationType": "STRONG",
+    }

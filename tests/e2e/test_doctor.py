@@ -267,6 +267,36 @@ def test_everything_fine_then_an_expired_token(laptop: Laptop) -> None:
     assert laptop.index.password not in past.stdout + past.stderr
 
 
+def test_the_package_group_that_covers_the_project_is_named(laptop: Laptop) -> None:
+    """The organisation stack's group for globex-: a ✓ line naming it, not the package's own."""
+    laptop.fake.add_package_group(
+        "/pypi//globex-~",
+        publish="ALLOW_SPECIFIC_REPOSITORIES",
+        external_upstream="BLOCK",
+        internal_upstream="BLOCK",
+        repositories={"PUBLISH": ["python"]},
+    )
+    try:
+        covered = laptop.doctor(laptop.team)
+        # The group's BLOCK wins over the package's own ALLOW: still covered.
+        laptop.fake.add_package(NAME, ["0.1.0"], publish="ALLOW", upstream="ALLOW")
+        own_open = laptop.doctor(laptop.team)
+    finally:
+        laptop.fake.remove_package_group("/pypi//globex-~")
+        laptop.fake.add_package(NAME, ["0.1.0"], publish="ALLOW", upstream="BLOCK")
+    line = (
+        "✓ globex-widgets: covered by the package group /pypi//globex-~, which blocks the public "
+        "upstream (publish ALLOW_SPECIFIC_REPOSITORIES, internal upstream BLOCK)\n"
+    )
+    assert line in covered.stdout
+    assert "origin controls publish ALLOW, upstream BLOCK" not in covered.stdout
+    assert line in own_open.stdout
+    assert "the public upstream is not blocked" not in own_open.stdout
+    asked = [c["args"] for c in laptop.fake.calls if c["operation"] == "GetAssociatedPackageGroup"]
+    assert asked[-1]["package"] == NAME
+    assert "repository" not in asked[-1]
+
+
 def test_an_old_uv_is_reported_before_uv_runs_anything(laptop: Laptop) -> None:
     """A uv 0.8 first on PATH: it would run no tools (nor `uv auth` for `make login`)."""
     shim_dir = laptop.work / "old-uv"

@@ -168,7 +168,33 @@ def test_a_free_name_in_codeartifact_passes_without_warnings(
     done, _ = copier(template_repo, dst)
     assert done.returncode == 0, done.stderr
     assert "warning" not in done.stderr
-    assert set(fake_aws.operations()) == {"DescribePackage"}  # the name and its alternatives
+    # The name and its alternatives; the package group, for the name alone.
+    assert set(fake_aws.operations()) == {"DescribePackage", "GetAssociatedPackageGroup"}
+    assert fake_aws.operations().count("GetAssociatedPackageGroup") == 1
+
+
+def add_acme_group(fake: FakeCodeArtifact) -> None:
+    """The organisation stack's group for the prefix acme- (org/codeartifact.yml, NamePrefix)."""
+    fake.add_package_group(
+        "/pypi//acme-~",
+        publish="ALLOW_SPECIFIC_REPOSITORIES",
+        external_upstream="BLOCK",
+        internal_upstream="BLOCK",
+        repositories={"PUBLISH": ["python"]},
+    )
+
+
+def test_a_new_name_taken_upstream_is_refused_at_copy_time_even_inside_the_group(
+    template_repo: Path, tmp_path: Path, upstream: SimpleIndex, fake_aws: FakeCodeArtifact
+) -> None:
+    """The group keeps the public package out of CodeArtifact, not out of a consumer's index."""
+    add_acme_group(fake_aws)
+    upstream.add("acme-twin", ["1.0"])
+    dst = tmp_path / "acme-twin"
+    output = refused(copier(template_repo, dst, "package_name=acme-twin")[0], dst)
+    assert output.startswith("package_name: acme-twin is taken on the public index")
+    assert "The package group /pypi//acme-~ (publish ALLOW_SPECIFIC_REPOSITORIES, " in output
+    assert "so CodeArtifact would serve only yours" in output
 
 
 def test_copier_update_of_the_owning_project_is_never_refused(
@@ -310,6 +336,41 @@ def test_the_projects_guard_protects_the_name(project: Path, fake_aws: FakeCodeA
     assert "codeartifact:PutPackageOriginConfiguration" in denied.stderr
 
 
+def test_inside_a_package_group_the_guard_says_so_and_protect_name_sets_nothing(
+    project: Path, upstream: SimpleIndex, fake_aws: FakeCodeArtifact
+) -> None:
+    add_acme_group(fake_aws)
+    checked = guard(project, "check-name", "acme-widgets", "--version", "0.1.0")
+    assert checked.returncode == 0, checked.stderr
+    assert (
+        "name guard: note: acme-widgets is covered by the package group /pypi//acme-~ (publish "
+        "ALLOW_SPECIFIC_REPOSITORIES, external upstream BLOCK, internal upstream BLOCK): it blocks "
+        "the public upstream for every name it matches"
+    ) in checked.stderr
+    assert "acme-widgets 0.1.0: no collision found" in checked.stderr
+
+    before = len(fake_aws.calls)
+    protected = guard(project, "protect-name", "acme-widgets")
+    assert protected.returncode == 0, protected.stderr
+    assert "so there is nothing to do (no origin controls were set)." in protected.stderr
+    asked = [call["operation"] for call in fake_aws.calls[before:]]
+    assert asked == ["GetAssociatedPackageGroup", "DescribePackage"]
+    assert fake_aws.package("acme-widgets") is None
+
+    # Someone publishes acme-widgets on the public index: for this project, a warning.
+    upstream.add("acme-widgets", ["9.9.9"])
+    twin = guard(project, "check-name", "acme-widgets", "--version", "0.1.0")
+    assert twin.returncode == 0, twin.stderr
+    assert "blocks the public upstream for it in every repository of the domain" in twin.stderr
+
+    # An identity whose policy predates the lookup: the verdict without the group, no crash.
+    fake_aws.fail("GetAssociatedPackageGroup", "AccessDeniedException", "not authorized")
+    denied = guard(project, "check-name", "acme-widgets", "--version", "0.1.0")
+    assert denied.returncode == 4, denied.stderr
+    assert "does not block the upstream for it" in denied.stderr
+    assert "Traceback" not in denied.stderr
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_check_name_and_protect_name(project: Path, fake_aws: FakeCodeArtifact) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
@@ -336,3 +397,24 @@ def test_make_check_name_and_protect_name(project: Path, fake_aws: FakeCodeArtif
     taken = make("check-name")
     assert taken.returncode != 0
     assert "Version 0.1.0 of acme-widgets already exists" in taken.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_protect_name_inside_a_package_group(
+    project: Path, fake_aws: FakeCodeArtifact
+) -> None:
+    add_acme_group(fake_aws)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+    for target in ("check-name", "protect-name"):
+        done = subprocess.run(
+            ["make", target],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "covered by the package group /pypi//acme-~" in done.stderr
+    assert "PutPackageOriginConfiguration" not in fake_aws.operations()

@@ -8,12 +8,14 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.doubles.codeartifact import FakeCodeArtifact
+from tests.doubles.simple_index import SimpleIndex
 from tests.e2e.copier_cli import copier
 
 pytestmark = pytest.mark.e2e
@@ -107,6 +109,8 @@ def test_plan_then_deploy_then_plan_again(
         "  acme-widgets: only from acme/acme-widgets's release environment, with the role "
         "arn:aws:iam::123456789012:role/acme-widgets-release\n"
         "  nothing else: AllowAnyRepositoryToPublishAnyPackage is false\n"
+        "Names the public upstream cannot supply: none by the stack (NamePrefix is empty): each "
+        "project blocks the public upstream for its own name, once, with `make protect-name`.\n"
     ) in planned.stdout
 
     deployed = make("org-deploy", env, config)
@@ -162,8 +166,12 @@ def test_the_readmes_tear_down_commands_run_as_written(
     org: tuple[FakeCodeArtifact, Path, dict[str, str]],
 ) -> None:
     fake, stack, env = org
+    data = json.loads(stack.read_text(encoding="utf-8"))
+    data["Parameters"]["NamePrefix"] = "acme-"
+    stack.write_text(json.dumps(data), encoding="utf-8")
     deployed = make("org-deploy", env, f"ORG_STACK={stack}")
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    assert fake.package_group("/pypi//acme-~") is not None
     readme = (ROOT / "org" / "README.md").read_text(encoding="utf-8")
     block = re.search(r"## Tear it down\n.*?```sh\n(.*?)```", readme, re.DOTALL)
     assert block is not None
@@ -181,6 +189,81 @@ def test_the_readmes_tear_down_commands_run_as_written(
         ("DeleteDomain", None),
     ]
     assert fake.stack("codeartifact-python") is None
+    assert fake.package_group("/pypi//acme-~") is None  # the group went with the stack
+
+
+def check_name(env: dict[str, str], name: str) -> subprocess.CompletedProcess[str]:
+    """The tools' `check-name`, as a project's Makefile runs it, against the fake `aws`."""
+    project = {
+        "CODEARTIFACT_DOMAIN": "acme",
+        "CODEARTIFACT_DOMAIN_OWNER": "123456789012",
+        "CODEARTIFACT_REGION": "eu-west-1",
+        "CODEARTIFACT_REPOSITORY": "python",
+        "NAME_GUARD_AWS": "cli",
+        "NAME_GUARD_SUGGEST": "0",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "codeartifact_python_tools", "check-name", name],
+        env={**env, **project},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_a_name_prefix_deploys_a_package_group_that_check_name_sees(
+    org: tuple[FakeCodeArtifact, Path, dict[str, str]],
+) -> None:
+    """The stack's group in the account (here the fake's state) the moment it is deployed."""
+    fake, stack, env = org
+    data = json.loads(stack.read_text(encoding="utf-8"))
+    data["Parameters"]["NamePrefix"] = "acme-"
+    stack.write_text(json.dumps(data), encoding="utf-8")
+    planned = make("org-plan", env, f"ORG_STACK={stack}")
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    assert "Add      InternalNamesGroup     AWS::CodeArtifact::PackageGroup" in planned.stdout
+    assert (
+        "Names the public upstream cannot supply: every package whose name starts with acme-, "
+        "present or future, in every repository of the domain: the package group /pypi//acme-~ "
+        "blocks the public upstream for them and lets them be published to python only"
+    ) in planned.stdout
+    assert fake.package_group("/pypi//acme-~") is None  # planned, not deployed
+
+    deployed = make("org-deploy", env, f"ORG_STACK={stack}")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    assert "  InternalNamesGroup: /pypi//acme-~\n" in deployed.stdout
+    group = fake.package_group("/pypi//acme-~")
+    assert group is not None
+    assert group["restrictions"] == {
+        "PUBLISH": "ALLOW_SPECIFIC_REPOSITORIES",
+        "EXTERNAL_UPSTREAM": "BLOCK",
+        "INTERNAL_UPSTREAM": "BLOCK",
+    }
+    assert group["repositories"]["PUBLISH"] == ["python"]
+
+    # A name nobody has published yet, and one the public index has: both are covered now.
+    with SimpleIndex.running(projects={"acme-requests": ["1.0"]}) as index:
+        env = {**env, "NAME_GUARD_UPSTREAM_URL": index.url}
+        free = check_name(env, "acme-widgets")
+        twin = check_name(env, "acme-requests")
+        outside = check_name(env, "widgets")
+    assert free.returncode == 0, free.stderr
+    assert "name guard: note: acme-widgets is covered by the package group /pypi//acme-~ " in (
+        free.stderr
+    )
+    assert twin.returncode == 0, twin.stderr  # an existing project's name: a warning
+    assert "The package group /pypi//acme-~ (publish ALLOW_SPECIFIC_REPOSITORIES, external " in (
+        twin.stderr
+    )
+    assert "covered by" not in outside.stderr
+
+    # Without the prefix, the next deploy deletes the group; the packages would stay.
+    data["Parameters"]["NamePrefix"] = ""
+    stack.write_text(json.dumps(data), encoding="utf-8")
+    again = make("org-deploy", env, f"ORG_STACK={stack}")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert fake.package_group("/pypi//acme-~") is None
 
 
 def test_plan_refuses_another_account_and_a_missing_session(

@@ -133,3 +133,38 @@ def test_the_projects_documents_let_its_repository_publish_its_package_only(
     assumed = role.trusts(iam.github_job(repository, environment), provider)
     published = all(role.may(action, iam.package_arn(package)) for action in iam.PUBLISH)
     assert ("allowed" if assumed and published else "denied") == verdict
+
+
+GROUP_LOOKUP = "codeartifact:GetAssociatedPackageGroup"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "domain", "verdict"),
+    [
+        ("/*", "acme", "allowed"),  # the domain's root group: the answer for most names
+        ("/pypi//acme-~", "acme", "allowed"),  # the organisation stack's group
+        ("/pypi//acme-widgets$", "acme", "allowed"),
+        ("/pypi//acme-~", "globex", "denied"),  # another domain's groups
+    ],
+)
+@pytest.mark.parametrize("name", ["codeartifact-name-guard", "codeartifact-origin-controls"])
+def test_the_guard_and_protect_name_may_ask_which_group_covers_a_name(
+    project: Path, name: str, pattern: str, domain: str, verdict: str
+) -> None:
+    """GetAssociatedPackageGroup's resource is a package group (the Service Authorization
+    Reference's package-group type), whichever one the name belongs to: any of the domain's."""
+    request = iam.Request(GROUP_LOOKUP, iam.package_group_arn(pattern, domain))
+    assert ("allowed" if iam.allows([shipped(project, name)], request) else "denied") == verdict
+    # Reading groups is all: neither document may create or change one.
+    for action in ("CreatePackageGroup", "UpdatePackageGroupOriginConfiguration"):
+        change = iam.Request(f"codeartifact:{action}", iam.package_group_arn(pattern))
+        assert not iam.allows([shipped(project, name)], change)
+
+
+def test_each_release_role_may_ask_for_its_names_group() -> None:
+    """The release runs check-name: the role of every package in Publishers has the lookup."""
+    resolver = cfn.Resolver(cfn.load(), {**PARAMETERS, "NamePrefix": "acme-"})
+    (role,) = iam.roles(resolver)
+    assert role.name == "acme-widgets-release"
+    assert role.may(GROUP_LOOKUP, iam.package_group_arn("/pypi//acme-~"))
+    assert not role.may(GROUP_LOOKUP, iam.package_group_arn("/pypi//acme-~", "globex"))

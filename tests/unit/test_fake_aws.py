@@ -312,3 +312,132 @@ def test_a_region_is_needed(aws: Aws) -> None:
     assert (
         aws("codeartifact", "describe-package", *WHERE, "--package", "acme-widgets").returncode == 0
     )
+
+
+# --- Package groups, as AWS's CodeArtifact User Guide describes them ----------------------------
+
+DOMAIN = ("--domain", "acme")
+
+
+def _group_of(aws: Aws, package: str) -> dict[str, object]:
+    done = aws(
+        "codeartifact",
+        *("get-associated-package-group", *DOMAIN, "--format", "pypi", "--package", package),
+        *REGION,
+    )
+    assert done.returncode == 0, done.stderr
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
+
+
+def _modes(answer: dict[str, object]) -> dict[str, tuple[str, str]]:
+    group = answer["packageGroup"]
+    assert isinstance(group, dict)
+    return {
+        kind: (restriction["mode"], restriction["effectiveMode"])
+        for kind, restriction in group["originConfiguration"]["restrictions"].items()
+    }
+
+
+def test_every_name_belongs_to_the_root_group_until_another_matches(aws: Aws) -> None:
+    """A package no repository holds has a group too: the domain's root /*, ALLOW everywhere."""
+    answer = _group_of(aws, "nobody-has-this")
+    assert answer["associationType"] == "STRONG"
+    assert answer["packageGroup"]["pattern"] == "/*"  # type: ignore[index]
+    assert set(_modes(answer).values()) == {("ALLOW", "ALLOW")}
+
+
+def test_a_group_is_created_inheriting_then_given_its_origin_controls(aws: Aws) -> None:
+    created = aws(
+        "codeartifact", "create-package-group", *DOMAIN, "--package-group", "/pypi//acme-~", *REGION
+    )
+    assert created.returncode == 0, created.stderr
+    described = json.loads(created.stdout)["packageGroup"]
+    assert described["parent"]["pattern"] == "/*"
+    assert {r["mode"] for r in described["originConfiguration"]["restrictions"].values()} == {
+        "INHERIT"
+    }
+    updated = aws(
+        "codeartifact",
+        *("update-package-group-origin-configuration", *DOMAIN, "--package-group", "/pypi//acme-~"),
+        *("--restrictions", "PUBLISH=ALLOW_SPECIFIC_REPOSITORIES,EXTERNAL_UPSTREAM=BLOCK"),
+        *("--add-allowed-repositories", "originRestrictionType=PUBLISH,repositoryName=python"),
+        *REGION,
+    )
+    assert updated.returncode == 0, updated.stderr
+    assert json.loads(updated.stdout)["allowedRepositoryUpdates"] == {
+        "PUBLISH": {"ADDED": ["python"]}
+    }
+    # Matched by the normalised name; INTERNAL_UPSTREAM still inherits the root's ALLOW.
+    assert _modes(_group_of(aws, "Acme_Widgets")) == {
+        "PUBLISH": ("ALLOW_SPECIFIC_REPOSITORIES", "ALLOW_SPECIFIC_REPOSITORIES"),
+        "EXTERNAL_UPSTREAM": ("BLOCK", "BLOCK"),
+        "INTERNAL_UPSTREAM": ("INHERIT", "ALLOW"),
+    }
+    assert _group_of(aws, "acme")["packageGroup"]["pattern"] == "/*"  # type: ignore[index]
+    again = aws(
+        "codeartifact", "create-package-group", *DOMAIN, "--package-group", "/pypi//acme-~", *REGION
+    )
+    assert again.returncode == 254
+    assert "(ConflictException)" in again.stderr
+
+
+def test_the_most_specific_group_wins_and_inherits_from_its_parent(aws: Aws) -> None:
+    aws.fake.add_package_group("/pypi/*", publish="ALLOW", external_upstream="ALLOW")
+    aws.fake.add_package_group("/pypi//acme-~", external_upstream="BLOCK")
+    aws.fake.add_package_group("/pypi//acme-w~", internal_upstream="BLOCK")
+    aws.fake.add_package_group("/pypi//acme-widgets$", publish="BLOCK")
+    answer = _group_of(aws, "acme-widgets")
+    group = answer["packageGroup"]
+    assert group["pattern"] == "/pypi//acme-widgets$"  # type: ignore[index]
+    assert group["parent"]["pattern"] == "/pypi//acme-w~"  # type: ignore[index]
+    restrictions = group["originConfiguration"]["restrictions"]  # type: ignore[index]
+    assert restrictions["EXTERNAL_UPSTREAM"]["inheritedFrom"]["pattern"] == "/pypi//acme-~"
+    assert _modes(answer) == {
+        "PUBLISH": ("BLOCK", "BLOCK"),
+        "EXTERNAL_UPSTREAM": ("INHERIT", "BLOCK"),
+        "INTERNAL_UPSTREAM": ("INHERIT", "BLOCK"),
+    }
+    assert _group_of(aws, "acme-wx")["packageGroup"]["pattern"] == "/pypi//acme-w~"  # type: ignore[index]
+    assert _group_of(aws, "requests")["packageGroup"]["pattern"] == "/pypi/*"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "said"),
+    [
+        # The guide's Python example says /python//; the API's format is pypi (see the double).
+        ("/python//acme-~", "Invalid package format 'python'"),
+        ("/pypi/acme/x~", "Packages of format pypi have no namespace"),
+        ("/pypi/acme~", "Packages of format pypi have no namespace"),
+        ("/pypi//Acme_~", "must name acme-, normalised"),
+        ("/pypi//acme", "is not a package group pattern"),
+        ("pypi//acme~", "is not a package group pattern"),
+    ],
+)
+def test_a_pattern_against_the_documented_syntax_is_refused(
+    aws: Aws, pattern: str, said: str
+) -> None:
+    done = aws("codeartifact", "create-package-group", *DOMAIN, "--package-group", pattern, *REGION)
+    assert done.returncode == 254
+    assert "(ValidationException)" in done.stderr
+    assert said in done.stderr
+
+
+def test_describe_package_shows_the_packages_own_controls_inside_a_group(aws: Aws) -> None:
+    """What applies is the combination (BLOCK wins); DescribePackage has the package's own."""
+    aws.fake.add_package("acme-widgets", ["0.1.0"], publish="ALLOW", upstream="ALLOW")
+    aws.fake.add_package_group("/pypi//acme-~", external_upstream="BLOCK")
+    done = aws("codeartifact", "describe-package", *WHERE, "--package", "acme-widgets", *REGION)
+    assert done.returncode == 0, done.stderr
+    origin = json.loads(done.stdout)["package"]["originConfiguration"]["restrictions"]
+    assert origin == {"publish": "ALLOW", "upstream": "ALLOW"}
+
+
+def test_a_missing_group_is_not_found_with_its_resource_type(aws: Aws) -> None:
+    aws.fake.update(cli_version="2.34.0")
+    done = aws(
+        "codeartifact", "describe-package-group", *DOMAIN, "--package-group", "/pypi//x~", *REGION
+    )
+    assert done.returncode == 254
+    assert "(ResourceNotFoundException)" in done.stderr
+    assert "resourceType: package-group" in done.stderr

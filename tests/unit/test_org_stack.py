@@ -62,6 +62,8 @@ def test_the_copier_settings_say_what_the_stack_file_says() -> None:
     assert defaults["aws_profile"] == stack["Profile"]
     assert defaults["codeartifact_domain"] == parameters["DomainName"]
     assert defaults["codeartifact_repository"] == parameters["RepositoryName"]
+    # The organisation's prefix: the name guard's for copier, the package group's for AWS.
+    assert defaults["name_prefix"] == parameters["NamePrefix"]
     assert defaults["github_repository"].startswith(f"{parameters['GitHubOwner']}/")
     # A word every laptop understands: a URL or a checkout's path belongs to one team or machine.
     assert defaults["tools_index"] in {"default", "codeartifact"}
@@ -155,6 +157,9 @@ def test_the_rules_stack_py_checks_are_the_templates() -> None:
         assert f"^{pattern}$" == parameters[name]["AllowedPattern"], name
     for name, choices in module.CHOICES.items():
         assert sorted(choices) == sorted(parameters[name]["AllowedValues"]), name
+    for name, longest in module.MAX_LENGTHS.items():
+        assert parameters[name]["MaxLength"] == longest, name
+    assert {k for k, v in parameters.items() if "MaxLength" in v} == set(module.MAX_LENGTHS)
     assert set(module.REQUIRED) == {k for k, v in parameters.items() if "Default" not in v}
 
 
@@ -233,6 +238,12 @@ def test_an_account_id_that_is_not_twelve_digits_is_refused_naming_the_rule(
             "is neither true nor false",
         ),
         ({"Parameters__ReleaseRoleName": "r" * 65}, "Parameters.ReleaseRoleName: 'rrrr"),
+        ({"Parameters__NamePrefix": "Acme-"}, "Parameters.NamePrefix: 'Acme-' is not a normalised"),
+        ({"Parameters__NamePrefix": "acme_"}, "Parameters.NamePrefix: 'acme_' is not a normalised"),
+        ({"Parameters__NamePrefix": "acme--"}, "Parameters.NamePrefix: 'acme--' is not"),
+        ({"Parameters__NamePrefix": "-acme"}, "Parameters.NamePrefix: '-acme' is not"),
+        ({"Parameters__NamePrefix": "acme-*"}, "Parameters.NamePrefix: 'acme-*' is not"),
+        ({"Parameters__NamePrefix": "a" * 101}, "(a-z, 0-9, single dashes; 100 at most)"),
         (
             {"Parameters__EncryptionKeyArn": "alias/x"},
             "Parameters.EncryptionKeyArn: 'alias/x' is neither a KMS key ARN",
@@ -389,3 +400,82 @@ def test_what_stack_py_accepts_in_publishers_cloudformation_accepts_too(tmp_path
     assert all(re.fullmatch(pattern, entry) for entry in entries), entries
     assert len(f"{longest}-release") == 64
     assert not re.fullmatch(pattern, f"{'a' * 57}=acme/acme-widgets")
+
+
+# --- The package group for the organisation's name prefix -----------------------------------------
+
+
+def _groups(**parameters: str) -> dict[str, dict[str, Any]]:
+    """The stack's package groups for these parameters, resolved: logical id -> properties."""
+    resolver = cfn.Resolver(
+        cfn.load(),
+        {
+            "DomainName": "acme",
+            "GitHubOwner": "acme",
+            "Publishers": "acme-widgets=acme/w",
+            **parameters,
+        },
+    )
+    return {
+        logical: resolver.resolve(resource["Properties"])
+        for logical, resource in resolver.resources().items()
+        if resource["Type"] == "AWS::CodeArtifact::PackageGroup"
+    }
+
+
+def test_without_a_prefix_the_stack_makes_no_package_group() -> None:
+    assert _groups() == {}
+    assert _groups(NamePrefix="") == {}
+
+
+def test_a_prefix_makes_a_group_that_blocks_the_upstream_and_publishes_to_the_repository() -> None:
+    """What `make protect-name` sets on one package, for every name that starts with acme-."""
+    (group,) = _groups(NamePrefix="acme-", RepositoryName="libraries").values()
+    assert group["DomainName"] == "acme"
+    assert group["Pattern"] == "/pypi//acme-~"
+    assert group["OriginConfiguration"] == {
+        "Restrictions": {
+            # The release repository now; a staging repository joins this list.
+            "Publish": {
+                "RestrictionMode": "ALLOW_SPECIFIC_REPOSITORIES",
+                "Repositories": ["libraries"],
+            },
+            "ExternalUpstream": {"RestrictionMode": "BLOCK"},
+            "InternalUpstream": {"RestrictionMode": "BLOCK"},
+        }
+    }
+
+
+def test_the_groups_pattern_covers_every_name_with_the_prefix_and_no_other() -> None:
+    """The pattern read with the matching rules of AWS's documentation (the fake `aws`'s)."""
+    from tests.doubles import codeartifact as double  # noqa: PLC0415
+
+    (group,) = _groups(NamePrefix="acme-").values()
+    pattern = group["Pattern"]
+    assert double._parse_pattern(pattern) == (4, "pypi", "", "acme-")  # noqa: SLF001 - its grammar
+    for name in ("acme-widgets", "acme-", "acme-a-b-c"):
+        assert double._matches(pattern, "pypi", "", name), name  # noqa: SLF001
+    for name in ("acme", "acmewidgets", "widgets-acme-", "requests"):
+        assert not double._matches(pattern, "pypi", "", name), name  # noqa: SLF001
+    assert not double._matches(pattern, "npm", "", "acme-widgets")  # noqa: SLF001 - pypi only
+
+
+def test_the_group_lives_in_the_adopted_domain_too() -> None:
+    (group,) = _groups(NamePrefix="initech-", DomainName="initech", CreateDomain="false").values()
+    assert group["DomainName"] == "initech"
+    assert group["Pattern"] == "/pypi//initech-~"
+
+
+def test_the_plan_says_which_names_the_public_upstream_cannot_supply(tmp_path: Path) -> None:
+    without = load(tmp_path)
+    assert without.name_protection() == (
+        "none by the stack (NamePrefix is empty): each project blocks the public upstream for its "
+        "own name, once, with `make protect-name`"
+    )
+    prefixed = load(tmp_path, Parameters__NamePrefix="acme-")
+    assert prefixed.parameters["NamePrefix"] == "acme-"
+    assert prefixed.name_protection() == (
+        "every package whose name starts with acme-, present or future, in every repository of "
+        "the domain: the package group /pypi//acme-~ blocks the public upstream for them and lets "
+        "them be published to python only (`make protect-name` has nothing to do for them)"
+    )

@@ -1,8 +1,10 @@
 """CodeArtifact's control plane, through boto3 or the aws CLI: the tools' AWS edge, bounded.
 
-The name guard asks it about a package (never the repository's simple endpoint: requesting a name
-there can ingest the public package into the repository as a side effect), `protect-name` sets
-origin controls through it, `login` gets a token, and `doctor` reads a package's origin controls.
+The name guard asks it about a package and the package group it belongs to (never the
+repository's simple endpoint: requesting a name there can ingest the public package into the
+repository as a side effect), `protect-name` sets origin controls through it unless a package group
+already blocks the upstream, `login` gets a token, and `doctor` reads a package's origin controls
+and its group.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from codeartifact_python_tools.bounded import CACHE
 from codeartifact_python_tools.guard.names import has_version, normalise_name
 from codeartifact_python_tools.guard.settings import in_ci
-from codeartifact_python_tools.guard.verdicts import Origin, RepositoryFinding, Status
+from codeartifact_python_tools.guard.verdicts import (
+    Origin,
+    PackageGroup,
+    RepositoryFinding,
+    Status,
+    covered_by_group,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -341,14 +349,48 @@ def _package_params(name: str, settings: Settings) -> dict[str, Any]:
     }
 
 
+def _group_params(name: str, settings: Settings) -> dict[str, Any]:
+    """GetAssociatedPackageGroup's: a package of the domain, in no repository in particular."""
+    return {k: v for k, v in _package_params(name, settings).items() if k != "repository"}
+
+
+# GetAssociatedPackageGroup's restriction types, and what PackageGroup calls them.
+_RESTRICTIONS = {
+    "PUBLISH": "publish",
+    "EXTERNAL_UPSTREAM": "external_upstream",
+    "INTERNAL_UPSTREAM": "internal_upstream",
+}
+
+
+def package_group(answer: Mapping[str, Any]) -> PackageGroup | None:
+    """The group in GetAssociatedPackageGroup's answer, with each restriction's effective mode.
+
+    `effectiveMode` is `mode` with an INHERIT resolved to the first parent group that sets one;
+    a restriction the answer leaves out is unknown (""), which blocks nothing.
+    """
+    described = answer.get("packageGroup")
+    if not isinstance(described, dict) or not described.get("pattern"):
+        return None
+    configuration = described.get("originConfiguration")
+    restrictions = configuration.get("restrictions") if isinstance(configuration, dict) else None
+    modes = {}
+    for key, field in _RESTRICTIONS.items():
+        restriction = restrictions.get(key) if isinstance(restrictions, dict) else None
+        restriction = restriction if isinstance(restriction, dict) else {}
+        modes[field] = str(restriction.get("effectiveMode") or restriction.get("mode") or "")
+    return PackageGroup(pattern=str(described["pattern"]), **modes)
+
+
 def ask_repository(
-    name: str, version: str, settings: Settings, plane: ControlPlane
+    name: str, version: str, settings: Settings, plane: ControlPlane, *, group: bool = True
 ) -> RepositoryFinding:
     """Ask the control plane about `name` (and `version`), within one timeout overall.
 
-    One call answers the usual case (a free name); the package's versions are asked only when
-    it exists, page by page until the last. The calls are sequential so that a stubbed client
-    sees a fixed order.
+    Two calls answer the usual case (a free name): DescribePackage, then, with `group`,
+    GetAssociatedPackageGroup (a group applies to names no repository holds yet). The package's
+    versions are asked only when it exists, page by page until the last. The calls are
+    sequential so that a stubbed client sees a fixed order. A group lookup that fails (access
+    denied, no answer in time) leaves the group unknown and the finding as it would be without.
     """
     where = settings.codeartifact.describe()
     base = _package_params(name, settings)
@@ -365,14 +407,18 @@ def ask_repository(
             return error
 
     package = ask("describe_package", base)
-    if isinstance(package, AwsError):
-        if package.package_missing:
-            version_status = Status.FREE if version else Status.SKIPPED
-            return RepositoryFinding(Status.FREE, where, version_status=version_status)
+    if isinstance(package, AwsError) and not package.package_missing:
         reason = (
             late if package.code == "Timeout" else _reason(package, settings, "DescribePackage")
         )
         return RepositoryFinding(Status.UNKNOWN, where, reason=reason)
+    associated = ask("get_associated_package_group", _group_params(name, settings)) if group else {}
+    found_group = package_group(associated) if isinstance(associated, dict) else None
+    if isinstance(package, AwsError):  # the package is missing: the name is free
+        version_status = Status.FREE if version else Status.SKIPPED
+        return RepositoryFinding(
+            Status.FREE, where, version_status=version_status, group=found_group
+        )
     restrictions = package.get("package", {}).get("originConfiguration", {}).get("restrictions")
     origin = (
         Origin(str(restrictions.get("publish", "")), str(restrictions.get("upstream", "")))
@@ -415,6 +461,7 @@ def ask_repository(
         version_status=version_status,
         version_external=version_external,
         reason=reason,
+        group=found_group,
     )
 
 
@@ -443,9 +490,18 @@ def _list_versions(
 
 
 def lookup_repository(
-    name: str, settings: Settings, version: str = "", plane: ControlPlane | None = None
+    name: str,
+    settings: Settings,
+    version: str = "",
+    plane: ControlPlane | None = None,
+    *,
+    group: bool = True,
 ) -> RepositoryFinding:
-    """Look `name` (and `version`) up in the CodeArtifact repository, once per name."""
+    """Look `name` (and `version`) up in the CodeArtifact repository, once per name.
+
+    `group=False` leaves out the name's package group (an alternative to suggest needs only
+    to be free).
+    """
     where = settings.codeartifact.describe()
     if plane is None:
         if settings.offline:
@@ -464,30 +520,60 @@ def lookup_repository(
         settings.codeartifact,
         settings.aws,
         id(plane),
+        group,
     )
 
     def run() -> RepositoryFinding:
         chosen = control_plane(settings) if plane is None else plane
         if isinstance(chosen, str):
             return RepositoryFinding(Status.UNKNOWN, where, reason=chosen)
-        return ask_repository(name, version, settings, chosen)
+        return ask_repository(name, version, settings, chosen, group=group)
 
     return CACHE.get_or_run(key, run)
 
 
 @dataclass(frozen=True)
 class Protection:
-    """The outcome of setting a package's origin controls."""
+    """The outcome of protecting a name: its origin controls set, or a group that already does."""
 
     ok: bool
     message: str
     origin: Origin | None = None
+    group: PackageGroup | None = None  # the name's package group, when it was found
+    changed: bool = True  # False: the group protects the name, nothing was set
+
+
+def associated_group(name: str, settings: Settings, plane: ControlPlane) -> PackageGroup | None:
+    """The package group `name` belongs to, or None when the lookup fails (never raises)."""
+    try:
+        return package_group(
+            plane.call("get_associated_package_group", _group_params(name, settings))
+        )
+    except AwsError:
+        return None
+
+
+def _own_origin(name: str, settings: Settings, plane: ControlPlane) -> Origin | AwsError | None:
+    """The package's own origin controls; None when the package does not exist."""
+    try:
+        package = plane.call("describe_package", _package_params(name, settings))
+    except AwsError as error:
+        return None if error.package_missing else error
+    restrictions = package.get("package", {}).get("originConfiguration", {}).get("restrictions")
+    if not isinstance(restrictions, dict):
+        return None
+    return Origin(str(restrictions.get("publish", "")), str(restrictions.get("upstream", "")))
 
 
 def set_origin_controls(
     name: str, settings: Settings, plane: ControlPlane | None = None
 ) -> Protection:
-    """Set publish=ALLOW, upstream=BLOCK for `name` (works before its first version exists)."""
+    """Set publish=ALLOW, upstream=BLOCK for `name` (works before its first version exists).
+
+    Unless the name's package group blocks the public upstream already and the package's own
+    controls leave publishing open: then nothing is set (`changed` is False). A group or package
+    lookup that fails falls back to setting the controls, as without a group.
+    """
     ca = settings.codeartifact
     if not ca.configured:
         return Protection(
@@ -504,6 +590,11 @@ def set_origin_controls(
         if isinstance(found, str):
             return Protection(ok=False, message=found)
         chosen = found
+    group = associated_group(name, settings, chosen)
+    if group is not None and group.blocks_upstream:
+        own = _own_origin(name, settings, chosen)
+        if not isinstance(own, AwsError) and covered_by_group(group, own):
+            return Protection(ok=True, message=str(group), origin=own, group=group, changed=False)
     params = {
         **_package_params(name, settings),
         "restrictions": {"publish": "ALLOW", "upstream": "BLOCK"},
@@ -516,4 +607,4 @@ def set_origin_controls(
         )
     restrictions = response.get("originConfiguration", {}).get("restrictions", {})
     origin = Origin(str(restrictions.get("publish", "")), str(restrictions.get("upstream", "")))
-    return Protection(ok=origin.protected, message=str(origin), origin=origin)
+    return Protection(ok=origin.protected, message=str(origin), origin=origin, group=group)

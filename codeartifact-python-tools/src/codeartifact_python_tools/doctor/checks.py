@@ -11,9 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from codeartifact_python_tools import codeartifact
+from codeartifact_python_tools.codeartifact import package_group
 from codeartifact_python_tools.doctor import probes
 from codeartifact_python_tools.doctor.project import (
     Project,
@@ -32,6 +33,8 @@ from codeartifact_python_tools.release.settings import PASSWORD_VARIABLE, USERNA
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from codeartifact_python_tools.guard.verdicts import PackageGroup
 
 ROOT = Path("/")  # uv commands run outside the project, so its required-version cannot stop them
 _OFFLINE = re.compile(
@@ -300,7 +303,11 @@ def token_expiry(ctx: Context, token: str, what: str, now: datetime | None = Non
 
 
 def check_origin_controls(ctx: Context) -> list[Line]:
-    """The package's origin controls: publish ALLOW, upstream BLOCK (`make protect-name`)."""
+    """The name's protection: its package group, or its own origin controls (`make protect-name`).
+
+    The package and its group are asked at once. A group lookup that fails (no permission for it
+    yet) leaves the package's own controls to judge.
+    """
     guard = GuardSettings.from_env(ctx.env).replace(timeout=probes.TIMEOUT)
     if guard.aws == "none":
         return [unknown("origin controls not checked (NAME_GUARD_AWS=none)")]
@@ -309,21 +316,61 @@ def check_origin_controls(ctx: Context) -> list[Line]:
         return [unknown(f"origin controls not checked: {plane}")]
     name = re.sub(r"[-_.]+", "-", project_name(ctx.project.pyproject)).lower()
     ca = guard.codeartifact
-    params = {"domain": ca.domain, "domainOwner": ca.domain_owner, "repository": ca.repository}
-    try:
-        data = plane.call("describe_package", {**params, "format": "pypi", "package": name})
-    except codeartifact.AwsError as error:
-        return [_origin_problem(ctx, name, error)]
-    package = data.get("package", {})
-    restrictions = package.get("originConfiguration", {}).get("restrictions", {})
-    publish, upstream = restrictions.get("publish"), restrictions.get("upstream")
-    if publish == "BLOCK":
+    params = {"domain": ca.domain, "domainOwner": ca.domain_owner, "format": "pypi"}
+    asked = {
+        "describe_package": {**params, "repository": ca.repository, "package": name},
+        "get_associated_package_group": {**params, "package": name},
+    }
+    with ThreadPoolExecutor(max_workers=len(asked)) as pool:
+        package, associated = pool.map(lambda item: _ask(plane, *item), asked.items())
+    if isinstance(package, codeartifact.AwsError) and not package.package_missing:
+        return [_origin_problem(ctx, name, package)]
+    group = None if isinstance(associated, codeartifact.AwsError) else package_group(associated)
+    own = None
+    if not isinstance(package, codeartifact.AwsError):  # else the package is not there yet
+        found = package.get("package", {}).get("originConfiguration", {}).get("restrictions")
+        own = found if isinstance(found, dict) else {}
+    line = protection(name, own, group)
+    if line is None and isinstance(package, codeartifact.AwsError):
+        line = _origin_problem(ctx, name, package)
+    return [line] if line is not None else []
+
+
+def protection(name: str, own: Mapping[str, str] | None, group: PackageGroup | None) -> Line | None:
+    """Judge the package's own controls (None: no package yet) and its group (None: unknown).
+
+    AWS's "Package group origin controls" page: BLOCK wins where the two disagree. The
+    package's own publish BLOCK (its first version came from the upstream) stops releases
+    whatever the group says; a group that blocks the upstream protects the name whatever the
+    package's own upstream says. None: no package and no group to judge.
+    """
+    if own is not None and own.get("publish") == "BLOCK":
         text = f"{name}: CodeArtifact blocks publishing (publish BLOCK): releases will fail"
-        return [fail(text, "make protect-name")]
-    if upstream != "BLOCK":
-        text = f"{name}: the public upstream is not blocked (upstream {upstream})"
-        return [warn(text, "make protect-name")]
-    return [ok(f"{name}: origin controls publish ALLOW, upstream BLOCK")]
+        return fail(text, "make protect-name")
+    if group is not None and group.blocks_publishing:
+        text = f"{name}: {group} blocks publishing it: releases will fail"
+        return fail(text, "ask whoever runs the organisation's CodeArtifact stack (org/README.md)")
+    if group is not None and group.blocks_upstream:
+        return ok(
+            f"{name}: covered by the package group {group.pattern}, which blocks the public "
+            f"upstream (publish {group.publish}, internal upstream {group.internal_upstream})"
+        )
+    if own is None:
+        return None
+    if own.get("upstream") != "BLOCK":
+        text = f"{name}: the public upstream is not blocked (upstream {own.get('upstream')})"
+        return warn(text, "make protect-name")
+    return ok(f"{name}: origin controls publish ALLOW, upstream BLOCK")
+
+
+def _ask(
+    plane: codeartifact.ControlPlane, operation: str, params: dict[str, str]
+) -> dict[str, Any] | codeartifact.AwsError:
+    """One control-plane call; its error as a value."""
+    try:
+        return plane.call(operation, dict(params))
+    except codeartifact.AwsError as error:
+        return error
 
 
 def _origin_problem(ctx: Context, name: str, error: codeartifact.AwsError) -> Line:

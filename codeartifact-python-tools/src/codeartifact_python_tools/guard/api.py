@@ -34,8 +34,8 @@ class Lookups(Protocol):
         """Return the public index's finding."""
         ...
 
-    def repository(self, name: str, version: str) -> RepositoryFinding:
-        """Return the CodeArtifact repository's finding."""
+    def repository(self, name: str, version: str, *, group: bool = True) -> RepositoryFinding:
+        """Return the CodeArtifact repository's finding; with `group`, the name's package group."""
         ...
 
 
@@ -49,9 +49,9 @@ class NetworkLookups:
         """Ask the public index."""
         return upstream.lookup_upstream(name, self.settings)
 
-    def repository(self, name: str, version: str) -> RepositoryFinding:
+    def repository(self, name: str, version: str, *, group: bool = True) -> RepositoryFinding:
         """Ask CodeArtifact's control plane."""
-        return codeartifact.lookup_repository(name, self.settings, version)
+        return codeartifact.lookup_repository(name, self.settings, version, group=group)
 
 
 def _round(
@@ -65,9 +65,11 @@ def _round(
     """
     calls: dict[str, Callable[[], UpstreamFinding | RepositoryFinding]] = {}
     for index, name in enumerate(names):
-        wanted = version if index == 0 else ""  # only the name itself is checked with a version
+        # Only the name itself is checked with a version and its package group: an alternative
+        # needs only to be free.
+        wanted = version if index == 0 else ""
         calls[f"upstream:{name}"] = partial(source.upstream, name)
-        calls[f"repository:{name}"] = partial(source.repository, name, wanted)
+        calls[f"repository:{name}"] = partial(source.repository, name, wanted, group=index == 0)
     # The lookups bound themselves; this outer bound only guards against one that does not.
     deadline = time.monotonic() + timeout + 0.5
     started = Calls(calls)
@@ -181,7 +183,11 @@ def check_release(
 def protect_name(
     name: str, settings: Settings | None = None, plane: codeartifact.ControlPlane | None = None
 ) -> codeartifact.Protection:
-    """Block the public upstream for `name` in the repository: publish=ALLOW, upstream=BLOCK."""
+    """Block the public upstream for `name` in the repository: publish=ALLOW, upstream=BLOCK.
+
+    Nothing is set when the name's package group blocks the public upstream already and the
+    package's own controls leave publishing open (`changed` is False in the result).
+    """
     settings = Settings.from_env(os.environ) if settings is None else settings
     first = syntax_verdict(name, settings.policy)
     if not first.ok:

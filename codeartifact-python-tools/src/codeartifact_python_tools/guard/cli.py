@@ -30,7 +30,8 @@ policy, 4 name or version taken, 5 not verifiable with a strict check.
 
 {ENVIRONMENT}"""
 PROTECT_EPILOG = f"""\
-exit codes: 0 protected, 1 unexpected error, 2 usage, 6 the origin controls could not be set
+exit codes: 0 protected (by the origin controls it set, or by a package group that blocks the
+public upstream already), 1 unexpected error, 2 usage, 6 the origin controls could not be set
 (the message says why: an invalid name, credentials, permissions or settings).
 
 {ENVIRONMENT}"""
@@ -62,7 +63,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "protect-name",
         help="block the public upstream for a name: publish=ALLOW, upstream=BLOCK",
         description="Set the package's origin controls in CodeArtifact: versions are published "
-        "only directly, and the public upstream can no longer supply the name.",
+        "only directly, and the public upstream can no longer supply the name. Nothing to do "
+        "when the name's package group blocks the public upstream already.",
         epilog=PROTECT_EPILOG,
     )
     protect.add_argument("name", help="distribution name, e.g. acme-utils")
@@ -75,6 +77,8 @@ def _say(stream: TextIO, level: str, text: str) -> None:
 
 def report(verdict: Verdict, what: str, err: TextIO) -> int:
     """Print a verdict's warnings, refusals and coverage; return its exit code."""
+    for note in verdict.notes:
+        _say(err, "note", note)
     for warning in verdict.warnings:
         _say(err, "warning", warning)
     for problem in verdict.problems:
@@ -121,6 +125,15 @@ def run_protect(args: argparse.Namespace) -> int:
     if not result.ok:
         _say(sys.stderr, "error", f"could not protect {args.name} in {where}: {result.message}")
         return EXIT_PROTECT_FAILED
+    if not result.changed:
+        _say(
+            sys.stderr,
+            "ok",
+            f"{args.name} is covered by {result.group}: it blocks the public upstream for every "
+            f"name it matches, in every repository of domain {settings.codeartifact.domain!r}, "
+            "so there is nothing to do (no origin controls were set).",
+        )
+        return 0
     _say(
         sys.stderr,
         "ok",

@@ -65,6 +65,52 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class PackageGroup:
+    """The package group whose origin controls apply to a name (its most specific match).
+
+    Each restriction is the group's effective mode (an INHERIT resolved to its parent's): ALLOW,
+    BLOCK or ALLOW_SPECIFIC_REPOSITORIES. A name matches exactly one group, the domain's root
+    group `/*` when no other does.
+    """
+
+    pattern: str
+    publish: str
+    external_upstream: str
+    internal_upstream: str
+
+    @property
+    def blocks_upstream(self) -> bool:
+        """No repository of the domain may take versions of the name from the public upstream.
+
+        ALLOW_SPECIFIC_REPOSITORIES does not count: which repositories it lists takes another
+        call (ListAllowedRepositoriesForGroup), so such a group is not relied on.
+        """
+        return self.external_upstream == "BLOCK"
+
+    @property
+    def blocks_publishing(self) -> bool:
+        """No repository of the domain accepts a version published directly."""
+        return self.publish == "BLOCK"
+
+    def __str__(self) -> str:  # noqa: D105 - "the package group /pypi//acme-~ (publish ...)"
+        return (
+            f"the package group {self.pattern} (publish {self.publish}, external upstream "
+            f"{self.external_upstream}, internal upstream {self.internal_upstream})"
+        )
+
+
+def covered_by_group(group: PackageGroup | None, own: Origin | None) -> bool:
+    """The name's group blocks the public upstream, and its own controls leave publishing open.
+
+    AWS's "Package group origin controls" page: where a package's own origin controls and its
+    group's disagree, BLOCK wins. A group that blocks the external upstream protects the name
+    whatever the package's own `upstream` says; a package whose own controls block publishing
+    (its first version came from the upstream) stays blocked until they are changed.
+    """
+    return group is not None and group.blocks_upstream and (own is None or own.publish != "BLOCK")
+
+
+@dataclass(frozen=True)
 class RepositoryFinding:
     """The CodeArtifact control plane's answer for one name (and version)."""
 
@@ -76,6 +122,7 @@ class RepositoryFinding:
     version_status: Status = Status.SKIPPED
     version_external: bool = False
     reason: str = ""
+    group: PackageGroup | None = None  # None: not asked, or the lookup failed
 
 
 @dataclass(frozen=True)
@@ -97,6 +144,7 @@ class Verdict:
     suggestions: tuple[str, ...] = field(default=())
     checked: tuple[str, ...] = ()  # the places that answered: "the public index (URL)"
     unchecked: tuple[str, ...] = ()  # the places that did not, each with why
+    notes: tuple[str, ...] = ()  # facts worth knowing that are neither refusals nor warnings
 
     @property
     def complete(self) -> bool:
@@ -177,6 +225,9 @@ def assess(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one decision table, keywo
     warnings: list[str] = []
     shown = name if name == norm else f"{name} (normalised: {norm})"
     protected = repository.origin is not None and repository.origin.protected
+    group = repository.group
+    # The group's controls apply whatever the package's own say (BLOCK wins): see covered_by_group.
+    group_blocks = group is not None and group.blocks_upstream
     gaps: list[tuple[str, str, Status]] = []  # lookups that did not answer: where, why, status
     checked: list[str] = []
     unchecked: list[str] = []
@@ -195,21 +246,36 @@ def assess(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one decision table, keywo
                 )
             )
         elif new_package:
+            # Even where a package group keeps the public package out of CodeArtifact, an
+            # installer that also reads the public index can pick it: a new project must not
+            # start with a name someone else publishes.
+            consequence = (
+                f"{_capital(group)} blocks the public upstream for it, so CodeArtifact would "
+                "serve only yours, but"
+                if group_blocks
+                else "Publishing it to CodeArtifact would fail with 409 Conflict once a version "
+                "matches, and"
+            )
             problems.append(
                 Problem(
                     Kind.TAKEN,
-                    f"{shown} is taken on {where}. Publishing it to CodeArtifact would fail with "
-                    "409 Conflict once a version matches, and anyone whose index order or "
+                    f"{shown} is taken on {where}. {consequence} anyone whose index order or "
                     "credentials are wrong would install the public package instead of yours "
                     f"(dependency confusion). {_suggest(suggestions)}",
                     f"{name} is taken on the public index",
                 )
             )
-        elif protected:
+        elif protected or group_blocks:
+            blocker = (
+                f"{repository.where} blocks the upstream for it ({repository.origin})"
+                if protected
+                else f"{_capital(group)} blocks the public upstream for it in every repository "
+                "of the domain"
+            )
             warnings.append(
-                f"{shown} also exists on {where}. {repository.where} blocks the upstream for it "
-                f"({repository.origin}), so installs from CodeArtifact get yours; a consumer "
-                "that adds the public index as an extra index could still get the public one."
+                f"{shown} also exists on {where}. {blocker}, so installs from CodeArtifact get "
+                "yours; a consumer that adds the public index as an extra index could still get "
+                "the public one."
             )
         else:
             problems.append(
@@ -289,6 +355,25 @@ def assess(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one decision table, keywo
         if version and repository.version_status is Status.UNKNOWN:
             unchecked.append(f"version {version} in {repository.where}: {repository.reason}")
 
+    # The package group the name belongs to, when its lookup answered.
+    if group is not None and group.blocks_publishing:
+        problems.append(
+            Problem(
+                Kind.INVALID,
+                f"{_capital(group)} matches {shown} and blocks publishing it to every repository "
+                "of the domain: a release would be refused. Ask whoever runs the organisation's "
+                "CodeArtifact stack to allow publishing for the group, or choose a name outside "
+                "it.",
+                f"{group.pattern} blocks publishing {name}",
+            )
+        )
+    notes: list[str] = []
+    if covered_by_group(group, repository.origin) and upstream.status is not Status.TAKEN:
+        notes.append(
+            f"{shown} is covered by {group}: it blocks the public upstream for every name it "
+            "matches, in every repository of the domain, so `make protect-name` has nothing to do."
+        )
+
     if gaps:
         whys = {why or "no answer" for _, why, _ in gaps}
         if len(whys) == 1:
@@ -310,7 +395,14 @@ def assess(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one decision table, keywo
         tuple(suggestions) if problems else (),
         checked=tuple(checked),
         unchecked=(*(f"{where[3:]}: {why or 'no answer'}" for where, why, _ in gaps), *unchecked),
+        notes=tuple(notes),
     )
+
+
+def _capital(group: PackageGroup | None) -> str:
+    """`The package group ...`, to open a sentence."""
+    text = str(group)
+    return text[:1].upper() + text[1:]
 
 
 def _unverified(
