@@ -104,6 +104,7 @@ if TYPE_CHECKING:
     from types import ModuleType, TracebackType
 
     from codeartifact_python_tools.guard.session import Session
+    from codeartifact_python_tools.guard.verdicts import Verdict
     from jinja2.runtime import Context
 
 _ANSWERS = (
@@ -215,13 +216,14 @@ def _flush() -> None:
     with session.lock:
         pending, session.pending[:] = list(session.pending), []
     for text in pending:
-        sys.stderr.write(f"warning: {text}\n")
+        sys.stderr.write(f"{text}\n")
     if pending:
         sys.stderr.flush()
 
 
-def _warn(text: str, *, in_prompt: bool) -> None:
-    """Show a warning once; inside a prompt, after it closes (output would garble its screen)."""
+def _warn(text: str, *, in_prompt: bool, level: str = "warning") -> None:
+    """Show a warning (or a note) once; in a prompt, after it closes (it would garble it)."""
+    text = f"{level}: {text}"
     session = _session()
     with session.lock:
         if text in session.shown:
@@ -309,6 +311,14 @@ def _settings(ctx: Context, **override: str) -> Settings:
     return Settings.from_env(env, **answers)
 
 
+def _tell(verdict: Verdict, *, in_prompt: bool) -> None:
+    """Tell what a usable name came with: its warnings, and notes (a group that covers it)."""
+    for warning in verdict.warnings:
+        _warn(f"package_name: {warning}", in_prompt=in_prompt)
+    for note in verdict.notes:
+        _warn(f"package_name: {note}", in_prompt=in_prompt, level="note")
+
+
 @pass_context
 def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome per place
     """Validate package_name: "" when it may be used, else the message copier shows."""
@@ -336,8 +346,7 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
         verdict = api.check_name(name, settings, new_package=not adopting)
         verdicts[key] = verdict
     if verdict.ok:
-        for warning in verdict.warnings:
-            _warn(f"package_name: {warning}", in_prompt=where == "enter")
+        _tell(verdict, in_prompt=where == "enter")
         return ""
     if where == "enter":
         # The prompt's error toolbar is one line, cut at the terminal's width: print the whole

@@ -197,6 +197,20 @@ def test_a_new_name_taken_upstream_is_refused_at_copy_time_even_inside_the_group
     assert "so CodeArtifact would serve only yours" in output
 
 
+def test_a_free_new_name_inside_the_group_is_noted_at_copy_time(
+    template_repo: Path, tmp_path: Path, upstream: SimpleIndex, fake_aws: FakeCodeArtifact
+) -> None:
+    """The copy says the organisation's group protects the name: no `make protect-name` to run."""
+    del upstream
+    add_acme_group(fake_aws)
+    dst = tmp_path / "acme-gadgets"
+    done, _ = copier(template_repo, dst, "package_name=acme-gadgets")
+    assert done.returncode == 0, done.stderr
+    assert "note: package_name: acme-gadgets is covered by the package group /pypi//acme-~" in (
+        done.stderr
+    )
+
+
 def test_copier_update_of_the_owning_project_is_never_refused(
     template_repo: Path, tmp_path: Path, upstream: SimpleIndex, fake_aws: FakeCodeArtifact
 ) -> None:
