@@ -32,6 +32,7 @@ TIMEOUT = 3600.0  # the CLI's own waiters give up after an hour at most
 # The stack's transform (AWS::LanguageExtensions: one role per package) needs the second one.
 CAPABILITIES = ("CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND")
 ROLE_SUFFIX = "-release"  # each package's role is <package>-release, as the project's docs name it
+STAGE_SUFFIX = "-stage"  # with staged releases, each package's stage role is <package>-stage
 
 # --- org/stack.json's rules -----------------------------------------------------------------------
 # The template's parameters, each with its AllowedPattern (without ^ and $) and the rule in words,
@@ -48,6 +49,13 @@ PATTERNS = {
     "UpstreamRepositoryName": (
         r"[A-Za-z0-9][A-Za-z0-9._-]{1,99}",
         "2-100 letters, digits, '.', '_' and '-', starting with a letter or digit, e.g. pypi-store",
+    ),
+    "StagingRepositoryName": (
+        r"([A-Za-z0-9][A-Za-z0-9._-]{1,99})?",
+        (
+            "empty, or 2-100 letters, digits, '.', '_' and '-', starting with a letter or digit, "
+            "e.g. python-staging"
+        ),
     ),
     "PackageNamePattern": (
         r"[a-z0-9*][a-z0-9*-]*",
@@ -72,6 +80,8 @@ CHOICES = {
     "AllowAnyRepositoryToPublishAnyPackage": ("false", "true"),
 }
 MAX_LENGTHS = {"NamePrefix": 100}  # the template's MaxLength, where it has one
+# The template's Defaults of the repositories a staging repository must not be.
+REPOSITORY_DEFAULTS = {"RepositoryName": "python", "UpstreamRepositoryName": "pypi-store"}
 CHECKED_APART = ("Publishers", "GitHubRepositories", "EncryptionKeyArn")
 PARAMETERS = (*PATTERNS, *CHOICES, *CHECKED_APART)
 REQUIRED = ("DomainName", "GitHubOwner", "Publishers")  # the template gives them no Default
@@ -219,6 +229,13 @@ def parameter_problems(parameters: dict[str, Any], rules: ModuleType) -> list[st
             found += [f"Publishers: {problem}" for problem in publisher_problems(value, rules)]
         elif problem := _value_problem(name, value, rules):
             found.append(f"{name}: {problem}")
+    staging = parameters.get("StagingRepositoryName")
+    for other in ("RepositoryName", "UpstreamRepositoryName"):
+        if staging and staging == parameters.get(other, REPOSITORY_DEFAULTS[other]):
+            found.append(
+                f"StagingRepositoryName: {staging!r} is {other} too: staging must be a repository "
+                "of its own, which consumers never read, e.g. python-staging (or empty)"
+            )
     return [f"Parameters.{problem}" for problem in found]
 
 
@@ -296,11 +313,26 @@ class Stack:
         """Give the ARN of one of the account's roles (the aws partition: CodeArtifact's only)."""
         return f"arn:aws:iam::{self.account}:role/{name}"
 
+    @property
+    def staging(self) -> str:
+        """The staging repository of staged releases, or "" (releases publish directly)."""
+        return self.parameters.get("StagingRepositoryName", "")
+
     def who_publishes(self) -> list[str]:
         """Say who may publish from GitHub Actions, one line per role, as the roles allow."""
+        repository_name = self.parameters.get("RepositoryName", "python")
         lines = [
-            f"{package}: only from {repository}'s release environment, with the role "
-            f"{self.role_arn(package + ROLE_SUFFIX)}"
+            (
+                f"{package}: staged to {self.staging} only from {repository}'s staging "
+                f"environment, with the role {self.role_arn(package + STAGE_SUFFIX)}; promoted "
+                f"to {repository_name} only from its release environment, with the role "
+                f"{self.role_arn(package + ROLE_SUFFIX)}, which may copy and never upload"
+            )
+            if self.staging
+            else (
+                f"{package}: only from {repository}'s release environment, with the role "
+                f"{self.role_arn(package + ROLE_SUFFIX)}"
+            )
             for package, repository in publishers(self.parameters["Publishers"]).items()
         ]
         if self.parameters.get("AllowAnyRepositoryToPublishAnyPackage") != "true":
@@ -329,7 +361,8 @@ class Stack:
         return (
             f"every package whose name starts with {prefix}, present or future, in every "
             f"repository of the domain: the package group /pypi//{prefix}~ blocks the public "
-            f"upstream for them and lets them be published to {repository} only "
+            f"upstream for them and lets them be published to {repository}"
+            f"{f' and {self.staging}' if self.staging else ''} only "
             "(`make protect-name` has nothing to do for them)"
         )
 
@@ -537,8 +570,18 @@ def deploy(stack: Stack) -> None:
     for output in sorted(found.get("Outputs", []), key=lambda o: str(o.get("OutputKey"))):
         say(f"  {output.get('OutputKey')}: {output.get('OutputValue')}")
     say_who_publishes(stack, planned=False)
-    say("Give each project its role, once (the release workflow reads CODEARTIFACT_ROLE_ARN):")
+    if stack.staging:
+        say(
+            "Give each project its roles, once (the release workflow reads "
+            "CODEARTIFACT_STAGE_ROLE_ARN and CODEARTIFACT_ROLE_ARN), and its copier answer "
+            f"codeartifact_staging_repository={stack.staging}:"
+        )
+    else:
+        say("Give each project its role, once (the release workflow reads CODEARTIFACT_ROLE_ARN):")
     for package, repository in publishers(stack.parameters["Publishers"]).items():
+        if stack.staging:
+            stage = stack.role_arn(package + STAGE_SUFFIX)
+            say(f"  gh variable set CODEARTIFACT_STAGE_ROLE_ARN --repo {repository} --body {stage}")
         role = stack.role_arn(package + ROLE_SUFFIX)
         say(f"  gh variable set CODEARTIFACT_ROLE_ARN --repo {repository} --body {role}")
 

@@ -35,6 +35,8 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
     },
     "mit-py311": {"license": "MIT", "python_min": "3.11", "package_name": "Acme_Utils"},
     "py314": {"python_min": "3.14", "with_docs": False},
+    # Releases staged in the organisation stack's staging repository, then promoted.
+    "staged": {"codeartifact_staging_repository": "python-staging"},
 }
 
 # The sets whose generated project also runs its own make targets, builds and installs.

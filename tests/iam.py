@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 GITHUB = "token.actions.githubusercontent.com"
 ASSUME = "sts:AssumeRoleWithWebIdentity"
 PUBLISH = ("codeartifact:PublishPackageVersion", "codeartifact:PutPackageMetadata")
+COPY = "codeartifact:CopyPackageVersions"
+READ = "codeartifact:ReadFromRepository"
+PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
 _OPERATORS = ("StringEquals", "StringLike", "ArnEquals", "ArnLike")
 
 
@@ -187,6 +190,26 @@ class Role:
         """Whether the role's own policies allow the action on the resource."""
         return allows(self.permissions, Request(action, resource))
 
+    def may_publish(self, package: str, repository: str = "python") -> bool:
+        """Whether the role may upload versions of `package` to `repository`."""
+        return all(
+            self.may(action, package_arn(package, repository=repository)) for action in PUBLISH
+        )
+
+    def may_copy(self, package: str, source: str, destination: str) -> bool:
+        """Whether the role may copy versions of `package` from `source` into `destination`.
+
+        AWS's "Copy packages between repositories": ReadFromRepository on the source repository,
+        CopyPackageVersions on the destination; the Service Authorization Reference lists both a
+        package and a repository as required resources of CopyPackageVersions. The package is
+        taken to be the destination's (the version the copy writes), as the stack's policy has it.
+        """
+        return (
+            self.may(COPY, package_arn(package, repository=destination))
+            and self.may(COPY, repository_arn(destination))
+            and self.may(READ, repository_arn(source))
+        )
+
 
 def roles(resolver: Resolver) -> list[Role]:
     """Every IAM role the stack creates for the resolver's parameters."""
@@ -196,12 +219,13 @@ def roles(resolver: Resolver) -> list[Role]:
         if resource["Type"] != "AWS::IAM::Role":
             continue
         properties = resource["Properties"]
+        # Resolved first: a staged stack chooses a role's policies with Fn::If.
         permissions = [
-            resolver.resolve(policy["PolicyDocument"]) for policy in properties.get("Policies", [])
+            policy["PolicyDocument"] for policy in resolver.resolve(properties.get("Policies", []))
         ]
-        for reference in properties.get("ManagedPolicyArns", []):
+        for reference in resolver.resolve(properties.get("ManagedPolicyArns", [])):
             # Each is a Ref to one of the stack's managed policies: its document counts.
-            managed = resources[reference["Ref"]]["Properties"]["PolicyDocument"]
+            managed = resources[reference.rpartition("/")[2]]["Properties"]["PolicyDocument"]
             permissions.append(resolver.resolve(managed))
         name = str(resolver.resolve(properties["RoleName"]))
         found.append(
@@ -217,6 +241,11 @@ def package_arn(package: str, domain: str = "acme", repository: str = "python") 
     )
 
 
+def repository_arn(repository: str = "python", domain: str = "acme") -> str:
+    """A repository's ARN in the stack's account and region."""
+    return f"arn:aws:codeartifact:eu-west-1:123456789012:repository/{domain}/{repository}"
+
+
 def package_group_arn(pattern: str, domain: str = "acme") -> str:
     """A package group's ARN, as the CodeArtifact User Guide's permissions reference writes it:
     package-group/<domain>/<encoded pattern> (the pattern without its leading slash, encoded)."""
@@ -230,11 +259,14 @@ def publishing_roles(
     resolver: Resolver, repository: str, package: str, environment: str | None = "release"
 ) -> list[str]:
     """The roles through which a job of `repository` could publish a version of `package`."""
-    provider = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
-    context = github_job(repository, environment)
     return sorted(
         role.name
-        for role in roles(resolver)
-        if role.trusts(context, provider)
-        and all(role.may(action, package_arn(package)) for action in PUBLISH)
+        for role in assumable(resolver, repository, environment)
+        if role.may_publish(package)
     )
+
+
+def assumable(resolver: Resolver, repository: str, environment: str | None) -> list[Role]:
+    """The roles a job of `repository` in `environment` (None: no environment) may assume."""
+    context = github_job(repository, environment)
+    return [role for role in roles(resolver) if role.trusts(context, PROVIDER)]

@@ -18,7 +18,9 @@ shows a service error's fields ("Additional error details").
 
 The fake keeps its state in a JSON file (path in FAKE_AWS_STATE), so a test can seed it, run real
 programs that call `aws`, and read back every call they made. The authorization token it hands
-out is never recorded.
+out is never recorded. A repository may keep its package files in a folder (a local index's, such
+as pypiserver's packages/): `copy-package-versions` then really copies a version's files from one
+such folder to another, as CopyPackageVersions copies a version's assets.
 """
 
 from __future__ import annotations
@@ -119,6 +121,11 @@ class FakeCodeArtifact(StateFile):
                 "empty_repositories": [],
                 # The domain's package groups besides its root /*, by pattern (see _GROUPS).
                 "package_groups": {},
+                # More repositories of the domain, by name: the folder each keeps its package
+                # files in (a local index's), for copy-package-versions.
+                "repositories": {},
+                # copy-package-versions' failure a test forces for a version (see fail_copy).
+                "copy_failures": {},
             },
         )
 
@@ -200,6 +207,31 @@ class FakeCodeArtifact(StateFile):
         """A package group's state (modes and allowed repositories), or None."""
         found: dict[str, Any] | None = self._read()["package_groups"].get(pattern)
         return found
+
+    def add_repository(self, repository: str, files: Path) -> None:
+        """Make a repository of the domain keep its package files in `files` (a local index's).
+
+        The repository the fake serves (`repository`) may be given its folder too. A version of
+        a package there is the set of its files (wheels, sdist) in the folder, as a version's
+        assets are in CodeArtifact.
+        """
+        state = self._read()
+        state["repositories"][repository] = {"files": str(files)}
+        self._write(state)
+
+    def fail_copy(self, version: str, code: str, message: str = "") -> None:
+        """Make copy-package-versions report `version` in failedVersions with `code`.
+
+        For the error codes AWS names without saying when a copy meets them (NOT_ALLOWED,
+        MISMATCHED_STATUS, SKIPPED): the fake produces ALREADY_EXISTS, NOT_FOUND and
+        MISMATCHED_REVISION itself, from the files.
+        """
+        state = self._read()
+        state["copy_failures"][version] = {
+            "errorCode": code,
+            "errorMessage": message or f"{code} (forced)",
+        }
+        self._write(state)
 
     def remove_package_group(self, pattern: str) -> None:
         """Delete a package group, as DeletePackageGroup does (its packages stay)."""
@@ -1022,6 +1054,7 @@ _CODEARTIFACT = {
     "DescribePackageGroup",
     "GetAssociatedPackageGroup",
     "UpdatePackageGroupOriginConfiguration",
+    "CopyPackageVersions",
 }
 _CLOUDFORMATION = {
     "DescribeStacks",
@@ -1091,6 +1124,8 @@ def _serve(state: dict[str, Any], call: _Call) -> dict[str, Any] | None:
     if call.service == "cloudformation":
         return _cloud(state, call)
     _check_target(_empty_repository(state, call) or state, call)
+    if call.operation == "CopyPackageVersions":
+        return _copy_versions(state, call)
     return _answer(state, call)
 
 
@@ -1143,7 +1178,11 @@ def _check_target(state: dict[str, Any], call: _Call) -> None:
         )
     if owner != state["domain_owner"]:
         _fail("AccessDeniedException", operation, "Not authorized on this domain.")
-    repositories = (state["repository"], state.get("upstream_repository", "pypi-store"))
+    repositories = (
+        state["repository"],
+        state.get("upstream_repository", "pypi-store"),
+        *state.get("repositories", {}),
+    )
     repository = params.get("repository")
     if repository is not None and repository not in repositories:
         message = (
@@ -1315,6 +1354,121 @@ def _list_versions(
         token = json.dumps({"package": name, "offset": end}).encode()
         listing["nextToken"] = base64.urlsafe_b64encode(token).decode()
     return listing
+
+
+# --- CodeArtifact's CopyPackageVersions -------------------------------------------------------
+# As the API Reference documents it: exactly one of `versions` and `versionRevisions`; each
+# version lands in `successfulVersions` (its revision and status) or in `failedVersions` with an
+# error code. ALREADY_EXISTS when the destination holds the version and `allowOverwrite` is not
+# true, whatever its files ("If set to false and the package version already exists in the
+# destination repository ... ALREADY_EXISTS"); MISMATCHED_REVISION when a `versionRevisions`
+# revision is not the source's; NOT_FOUND when the source does not hold the version. The other
+# codes AWS lists (NOT_ALLOWED, MISMATCHED_STATUS, SKIPPED) without saying when a copy meets
+# them come only from `fail_copy`. `includeFromUpstream` is read and changes nothing here: the
+# repositories that keep files have no upstream. A version's revision is the fake's own digest of
+# its files. The user guide names what a caller needs: ReadFromRepository on the source,
+# CopyPackageVersions on the destination (tests/iam.py judges that, not this double).
+
+
+def _version_files(folder: Path, name: str, version: str) -> list[Path]:
+    """The files of one version of a package in a repository's folder (wheels and sdists)."""
+    from codeartifact_python_tools.simple_api import version_from_filename  # noqa: PLC0415
+
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        stem = path.name.split("-", 1)[0] if path.name.endswith(".whl") else path.name
+        project = stem.rpartition("-")[0] if stem == path.name else stem
+        if _normalise(project) == name and version_from_filename(path.name) == version:
+            found.append(path)
+    return found
+
+
+def _revision(files: list[Path]) -> str:
+    import hashlib  # noqa: PLC0415 - keep the fake `aws` start-up small
+
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _copy_versions(state: dict[str, Any], call: _Call) -> dict[str, Any]:
+    """CopyPackageVersions between two repositories that keep their files in folders."""
+    operation, params = call.operation, call.params
+    versions, revisions = params.get("versions"), params.get("versionRevisions")
+    if bool(versions) == bool(revisions):
+        message = "You must specify versions or versionRevisions. You cannot specify both."
+        _fail("ValidationException", operation, message)
+    folders = [_files_of(state, call, str(params[role])) for role in _COPY_ROLES]
+    successful: dict[str, Any] = {}
+    failed: dict[str, Any] = {}
+    for version in versions or list(revisions or {}):
+        error = _copy_one(state, params, version, folders)
+        if error is None:
+            files = _version_files(folders[1], _normalise(str(params["package"])), version)
+            successful[version] = {"revision": _revision(files), "status": "Published"}
+        else:
+            failed[version] = error
+    return {"successfulVersions": successful, "failedVersions": failed}
+
+
+_COPY_ROLES = ("sourceRepository", "destinationRepository")
+
+
+def _files_of(state: dict[str, Any], call: _Call, repository: str) -> Path:
+    """The folder a repository keeps its files in; a repository the domain lacks is not found."""
+    if repository in state["repositories"]:
+        return Path(state["repositories"][repository]["files"])
+    if repository in (state["repository"], state.get("upstream_repository", "pypi-store")):
+        message = f"the fake aws keeps no files for repository {repository}: add_repository"
+        raise _CliError(message)
+    message = (
+        f"Repository not found. Repository '{repository}' in domain "
+        f"'{call.params['domain']}' owned by account '{state['domain_owner']}' does not exist."
+    )
+    _fail(
+        "ResourceNotFoundException",
+        call.operation,
+        message,
+        resourceId=repository,
+        resourceType="repository",
+    )
+
+
+def _copy_one(
+    state: dict[str, Any], params: dict[str, Any], version: str, folders: list[Path]
+) -> dict[str, str] | None:
+    """Copy one version's files, or say why not (a PackageVersionError)."""
+    import shutil  # noqa: PLC0415 - keep the fake `aws` start-up small
+
+    source, destination = folders
+    name = _normalise(str(params["package"]))
+    files = _version_files(source, name, version)
+    there = _version_files(destination, name, version)
+    revisions = params.get("versionRevisions") or {}
+    if version in state["copy_failures"]:
+        return dict(state["copy_failures"][version])
+    if not files:
+        where = params["sourceRepository"]
+        message = f"Package version {version} of {name} was not found in repository {where}."
+        return {"errorCode": "NOT_FOUND", "errorMessage": message}
+    if revisions and revisions[version] != _revision(files):
+        message = f"The revision of package version {version} of {name} does not match."
+        return {"errorCode": "MISMATCHED_REVISION", "errorMessage": message}
+    if there and params.get("allowOverwrite") is not True:
+        where = params["destinationRepository"]
+        message = f"Package version {version} of {name} already exists in repository {where}."
+        return {"errorCode": "ALREADY_EXISTS", "errorMessage": message}
+    for old in there:
+        old.unlink()
+    for path in files:
+        shutil.copy2(path, destination / path.name)
+    if params["destinationRepository"] == state["repository"]:  # the one the guard asks about
+        package = state["packages"].setdefault(
+            name, {"origin": {"publish": "ALLOW", "upstream": "BLOCK"}, "versions": {}}
+        )
+        package["versions"][version] = {"status": "Published", "origin": "INTERNAL"}
+    return None
 
 
 # --- CodeArtifact's package groups ------------------------------------------------------------

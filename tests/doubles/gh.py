@@ -15,7 +15,9 @@ The pull-request commands a project's drift check uses act on the current reposi
 (the open numbers, or nothing), `pr create` (prints the URL), `pr edit` (`--title`,
 `--body-file`, `--add-label`), `label create`, `auth setup-git`, and `workflow run WORKFLOW --ref
 REF`, which records a workflow_dispatch in the state's `dispatches` and, like gh without a
-terminal, prints nothing.
+terminal, prints nothing. `release view TAG` (exit 1, `release not found`, for a tag without a
+release) and `release create TAG --target SHA --title T --notes-file F [--prerelease] FILES...`
+(prints the release's URL) keep the repository's releases in the state's `releases`.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class FakeGitHub(StateFile):
                 "errors": {},
                 "calls": [],
                 "dispatches": [],
+                "releases": {},
             },
         )
 
@@ -100,6 +103,12 @@ class FakeGitHub(StateFile):
         state = self._read()
         pulls: list[dict[str, Any]] = state["endpoints"].get(_pulls_endpoint(state), [])
         return pulls
+
+    @property
+    def releases(self) -> dict[str, dict[str, Any]]:
+        """The GitHub releases `gh release create` made, by tag."""
+        found: dict[str, dict[str, Any]] = self._read().get("releases", {})
+        return found
 
     def install(self, bin_dir: Path) -> Path:
         """Write an executable `gh` into `bin_dir` that serves this state; return its path."""
@@ -367,6 +376,39 @@ def _workflow(state: dict[str, Any], args: list[str]) -> int:
     return 0
 
 
+def _release(state: dict[str, Any], args: list[str]) -> int:
+    """`gh release view TAG` and `gh release create TAG ... FILES` on the current repository."""
+    releases = state.setdefault("releases", {})
+    if args[:1] == ["view"] and len(args) > 1:
+        found = releases.get(args[1])
+        if found is None:
+            sys.stderr.write("release not found\n")
+            return 1
+        sys.stdout.write(json.dumps({"tagName": args[1]}) + "\n")
+        return 0
+    if args[:1] != ["create"] or len(args) < 2:
+        sys.stderr.write("fake gh: only `gh release view` and `gh release create` are served\n")
+        return 1
+    tag, rest = args[1], args[2:]
+    options: dict[str, str] = {}
+    files: list[str] = []
+    prerelease = "--prerelease" in rest
+    rest = [arg for arg in rest if arg != "--prerelease"]
+    while rest:
+        if rest[0].startswith("--"):
+            options[rest[0][2:]], rest = rest[1], rest[2:]
+        else:
+            files.append(Path(rest[0]).name)
+            rest = rest[1:]
+    if tag in releases:
+        sys.stderr.write(f"a release with the same tag name already exists: {tag}\n")
+        return 1
+    notes = Path(options.pop("notes-file")).read_text(encoding="utf-8")
+    releases[tag] = {**options, "prerelease": prerelease, "notes": notes, "files": files}
+    sys.stdout.write(f"https://github.com/{state['repository']}/releases/tag/{tag}\n")
+    return 0
+
+
 def cli_main(argv: list[str]) -> int:
     """The fake `gh`: `auth`, `api [--paginate] ENDPOINT`, `pr`, `label` and `workflow run`."""
     state_file = Path(os.environ[STATE_ENV])
@@ -378,6 +420,8 @@ def cli_main(argv: list[str]) -> int:
             code = _pr(state, argv[1:])
         elif argv[:1] == ["workflow"] and state["logged_in"]:
             code = _workflow(state, argv[1:])
+        elif argv[:1] == ["release"] and state["logged_in"]:
+            code = _release(state, argv[1:])
         write_state(state_file, state)
     if argv[:2] in (["auth", "setup-git"], ["label", "create"]) and state["logged_in"]:
         code = 0

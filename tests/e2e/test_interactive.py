@@ -24,6 +24,7 @@ OTHER_ANSWERS = {
     "aws_region": "eu-west-1",
     "codeartifact_domain": "acme",
     "codeartifact_repository": "python",
+    "codeartifact_staging_repository": "",
     "aws_profile": "",
     "name_prefix": "",
     "name_check_strict": "false",

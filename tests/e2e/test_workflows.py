@@ -165,6 +165,66 @@ def test_the_release_workflow_keeps_its_contract(rendered: Callable[[str], Path]
         assert re.search(rf"^{target}:", (project / "Makefile").read_text(), re.MULTILINE), target
 
 
+def test_the_staged_release_workflow_stages_tries_then_promotes_behind_the_gate(
+    rendered: Callable[[str], Path],
+) -> None:
+    """Build once; stage and smoke-test with the stage role; promote in `release`; then tag."""
+    project = rendered("staged")
+    workflow = yaml.safe_load(
+        (project / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    )
+    assert workflow[True] == {"push": {"branches": ["release", "release/**"]}}
+    assert workflow["permissions"] == {}
+    assert workflow["concurrency"] == {"group": "release", "cancel-in-progress": False}
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["check", "build", "stage", "promote", "github-release"]
+    needs = {name: job.get("needs") for name, job in jobs.items()}
+    assert needs == {
+        "check": None,
+        "build": "check",
+        "stage": "build",
+        "promote": ["build", "stage"],  # never without a smoke check that passed
+        "github-release": "promote",
+    }
+    assert {name: job.get("environment") for name, job in jobs.items()} == {
+        "check": None,
+        "build": None,
+        "stage": "staging",
+        "promote": "release",  # its reviewers are the gate
+        "github-release": None,
+    }
+    for name, job in jobs.items():
+        permissions = job["permissions"]
+        assert (permissions.get("id-token") == "write") == (name in {"stage", "promote"}), name
+        assert (permissions.get("contents") == "write") == (name == "github-release"), name
+        assert all(PINNED.match(s["uses"]) for s in job["steps"] if "uses" in s), name
+    runs = {name: [s["run"] for s in job["steps"] if "run" in s] for name, job in jobs.items()}
+    assert runs["stage"] == [
+        "make login CODEARTIFACT_PROFILE=",
+        "make stage CODEARTIFACT_PROFILE=",
+        "make smoke CODEARTIFACT_PROFILE=",
+    ]
+    assert runs["promote"] == [
+        "make login CODEARTIFACT_PROFILE=",
+        "make promote CODEARTIFACT_PROFILE=",
+    ]
+    assert not [run for steps in runs.values() for run in steps if "publish" in run]
+    roles = {
+        name: next(s for s in job["steps"] if "configure-aws-credentials" in s.get("uses", ""))
+        for name, job in jobs.items()
+        if name in {"stage", "promote"}
+    }
+    assert roles["stage"]["with"]["role-to-assume"] == "${{ vars.CODEARTIFACT_STAGE_ROLE_ARN }}"
+    assert roles["promote"]["with"]["role-to-assume"] == "${{ vars.CODEARTIFACT_ROLE_ARN }}"
+    assert {step["with"]["aws-region"] for step in roles.values()} == {
+        "${{ needs.build.outputs.region }}"
+    }
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    assert "CODEARTIFACT_STAGING_REPOSITORY := python-staging" in makefile
+    for target in ("release-dist", "stage", "smoke", "promote", "github-release", "login"):
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
+
+
 IAM = (
     "codeartifact-read",
     "codeartifact-publish",
@@ -172,17 +232,20 @@ IAM = (
     "codeartifact-origin-controls",
     "github-oidc-trust",
 )
+STAGED_IAM = ("codeartifact-stage", "codeartifact-promote", "github-oidc-trust-staging")
 
 
-@pytest.mark.parametrize("answer_set", ["everything-on", "everything-off"])
+@pytest.mark.parametrize("answer_set", ["everything-on", "everything-off", "staged"])
 def test_iam_policies_are_valid_json_scoped_to_the_project(
     rendered: Callable[[str], Path], answer_set: str
 ) -> None:
     project = rendered(answer_set)
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     iam = project / "docs" / "iam"
-    assert sorted(p.stem for p in iam.glob("*.json")) == sorted(IAM)
-    for name in IAM:
+    staged = bool(answers["codeartifact_staging_repository"])
+    documents = (*IAM, *(STAGED_IAM if staged else ()))
+    assert sorted(p.stem for p in iam.glob("*.json")) == sorted(documents)
+    for name in documents:
         policy = json.loads((iam / f"{name}.json").read_text(encoding="utf-8"))
         assert policy["Version"] == "2012-10-17"
         for statement in policy["Statement"]:
@@ -222,9 +285,19 @@ def test_iam_policies_are_valid_json_scoped_to_the_project(
     )
     docs = project / "docs" / "releasing.md"
     readme = (project / "README.md").read_text(encoding="utf-8")
+    if staged:
+        staging = json.loads((iam / "github-oidc-trust-staging.json").read_text(encoding="utf-8"))
+        assert (
+            staging["Statement"][0]["Condition"]["StringEquals"][
+                "token.actions.githubusercontent.com:sub"
+            ]
+            == f"repo:{repository}:environment:staging"
+        )
+        stage = json.loads((iam / "codeartifact-stage.json").read_text(encoding="utf-8"))
+        assert stage["Statement"][0]["Resource"].endswith(f"/python-staging/pypi//{package}")
     if answers["with_docs"]:
         text = docs.read_text(encoding="utf-8")
-        for name in IAM:
+        for name in documents:
             assert f'--8<-- "docs/iam/{name}.json"' in text or f"iam/{name}.json" in text, name
     else:
         assert not docs.exists()

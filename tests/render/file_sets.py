@@ -38,6 +38,12 @@ ALWAYS = {
     "tools.py",
 }
 WITH_CLI = {"src/{pkg}/__main__.py", "src/{pkg}/cli.py", "tests/test_cli.py"}
+# A staged release's IAM documents: the stage role's permissions and trust, the promote role's.
+STAGED = {
+    "docs/iam/codeartifact-stage.json",
+    "docs/iam/codeartifact-promote.json",
+    "docs/iam/github-oidc-trust-staging.json",
+}
 WITH_DOCS = {
     "mkdocs.yml",
     "docs/changelog.md",
@@ -79,5 +85,7 @@ def expected_files(answers: dict[str, Any], project: Path) -> set[str]:
         files |= WITH_CLI
     if answers.get("with_docs", True):
         files |= WITH_DOCS
+    if answers.get("codeartifact_staging_repository"):
+        files |= STAGED
     pkg = import_name(answers, project)
     return {path.format(pkg=pkg) for path in files}

@@ -149,18 +149,24 @@ def test_the_project_is_committed_with_its_lock_file(
 
 
 def test_every_exit_code_is_documented_with_its_meaning(projects: dict[str, Path]) -> None:
-    """The project's docs carry the tools' exit-code tables: every code, and no other."""
+    """The project's docs carry the tools' exit-code tables: every code, and no other.
+
+    A staged release's own codes (stage, smoke, promote) only where releases are staged: an
+    unstaged project has none of those targets.
+    """
     project = projects["defaults"]
     release_codes = {int(code) for code in ReleaseCode}
+    staged_codes = {21, 22, 23, 24, 25}
     guard_codes = {0, 1, 2, *(int(kind) for kind in Kind), EXIT_PROTECT_FAILED}
-    assert release_codes >= {0, 1, 2, 3, 10, 14, 18, 19, 20}
+    assert release_codes >= {0, 1, 2, 3, 10, 14, 18, 19, 20, *staged_codes}
     assert guard_codes == {0, 1, 2, 3, 4, 5, 6}
 
-    def rows(page: str) -> set[int]:
-        text = (project / "docs" / page).read_text(encoding="utf-8")
+    def rows(page: str, where: Path = project) -> set[int]:
+        text = (where / "docs" / page).read_text(encoding="utf-8")
         return {int(code) for code in re.findall(r"^\| (\d+) \| \S", text, re.MULTILINE)}
 
-    assert rows("releasing.md") == release_codes
+    assert rows("releasing.md") == release_codes - staged_codes
+    assert rows("releasing.md", projects["staged"]) == release_codes
     assert rows("troubleshooting.md") == guard_codes
     update_codes = {int(code) for code in UpdateCode}
     assert update_codes == {0, 1, 2, 3, 4, 5, 6}
@@ -236,14 +242,18 @@ def named_targets(*paths: Path) -> dict[str, set[str]]:
 
 def test_every_make_target_the_docs_name_is_in_make_help(projects: dict[str, Path]) -> None:
     """The generated docs name the project's targets; this repository's docs name either kind."""
-    project = projects["everything-on"]  # every page and workflow there is
-    project_targets = make_help(project)
-    pages = [project / "README.md", *sorted((project / "docs").glob("*.md"))]
-    pages += sorted((project / ".github" / "workflows").glob("*.yml"))
-    named = named_targets(*pages)
-    assert {"doctor", "check", "update-template", "login"} <= named.keys()
-    missing = {target: files for target, files in named.items() if target not in project_targets}
-    assert not missing, f"named in the generated docs, not in its `make help`: {missing}"
+    # Every page and workflow there is, direct and staged.
+    project_targets: set[str] = set()
+    for project in (projects["everything-on"], projects["staged"]):
+        targets = make_help(project)
+        project_targets |= targets
+        pages = [project / "README.md", *sorted((project / "docs").glob("*.md"))]
+        pages += sorted((project / ".github" / "workflows").glob("*.yml"))
+        named = named_targets(*pages)
+        assert {"doctor", "check", "update-template", "login"} <= named.keys()
+        missing = {target: files for target, files in named.items() if target not in targets}
+        assert not missing, f"named in the generated docs, not in its `make help`: {missing}"
+    assert {"stage", "smoke", "promote"} <= named.keys()
 
     template_targets = make_help(ROOT)
     ours = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "org" / "README.md"]

@@ -89,10 +89,11 @@ def shipped(project: Path, name: str) -> dict[str, Any]:
 
 
 def in_the_stack(resolver: cfn.Resolver, *path: str | int) -> dict[str, Any]:
-    node: Any = resolver.template["Resources"][path[0]]["Properties"]
+    """A resource's property, resolved first: a staged stack picks a role's policies with Fn::If."""
+    node: Any = resolver.resolve(resolver.template["Resources"][path[0]]["Properties"])
     for key in path[1:]:
         node = node[key]
-    resolved: dict[str, Any] = resolver.resolve(node)
+    resolved: dict[str, Any] = node
     return resolved
 
 
@@ -168,3 +169,76 @@ def test_each_release_role_may_ask_for_its_names_group() -> None:
     assert role.name == "acme-widgets-release"
     assert role.may(GROUP_LOOKUP, iam.package_group_arn("/pypi//acme-~"))
     assert not role.may(GROUP_LOOKUP, iam.package_group_arn("/pypi//acme-~", "globex"))
+
+
+# --- Staged releases: the project's documents for both roles, and the stack's ---------------------
+
+STAGE_ROLE = "PackageStageRoleacmewidgetsacmeacmewidgets"
+STAGED_DOCUMENTS: dict[str, tuple[str | int, ...]] = {
+    "codeartifact-stage": (STAGE_ROLE, "Policies", 0, "PolicyDocument"),
+    "github-oidc-trust-staging": (STAGE_ROLE, "AssumeRolePolicyDocument"),
+    "codeartifact-promote": (ROLE, "Policies", 0, "PolicyDocument"),
+    "github-oidc-trust": (ROLE, "AssumeRolePolicyDocument"),
+    "codeartifact-read": ("ReadPolicy", "PolicyDocument"),
+}
+STAGED_PARAMETERS = {**PARAMETERS, "StagingRepositoryName": "python-staging"}
+
+
+@pytest.fixture(scope="module")
+def staged_project(copie_session: Copie) -> Path:
+    return render(copie_session, "staged", package_name="acme-widgets")
+
+
+@pytest.mark.parametrize("name", sorted(STAGED_DOCUMENTS))
+def test_a_staged_projects_documents_are_the_stacks_roles(staged_project: Path, name: str) -> None:
+    resolved = in_the_stack(cfn.Resolver(cfn.load(), STAGED_PARAMETERS), *STAGED_DOCUMENTS[name])
+    assert statements(resolved) == statements(shipped(staged_project, name))
+
+
+def _documented_roles(project: Path) -> dict[str, iam.Role]:
+    """docs/iam/ as the two roles docs/releasing.md tells a team to create."""
+    return {
+        "stage": iam.Role(
+            "acme-widgets-stage",
+            shipped(project, "github-oidc-trust-staging"),
+            [
+                shipped(project, name)
+                for name in ("codeartifact-read", "codeartifact-stage", "codeartifact-name-guard")
+            ],
+        ),
+        "release": iam.Role(
+            "acme-widgets-release",
+            shipped(project, "github-oidc-trust"),
+            [shipped(project, name) for name in ("codeartifact-read", "codeartifact-promote")],
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("environment", "verdict"),
+    [
+        ("staging", "stages only"),
+        ("release", "promotes only"),
+        (None, "nothing"),
+        ("prod", "nothing"),
+    ],
+)
+def test_the_staged_documents_split_the_release_between_two_environments(
+    staged_project: Path, environment: str | None, verdict: str
+) -> None:
+    """The role a job can assume stages or promotes, never both, and never uploads to python."""
+    provider = shipped(staged_project, "github-oidc-trust")["Statement"][0]["Principal"][
+        "Federated"
+    ]
+    job = iam.github_job("acme/acme-widgets", environment)
+    roles = [r for r in _documented_roles(staged_project).values() if r.trusts(job, provider)]
+    stages = any(r.may_publish("acme-widgets", "python-staging") for r in roles)
+    promotes = any(r.may_copy("acme-widgets", "python-staging", "python") for r in roles)
+    said = {(True, False): "stages only", (False, True): "promotes only", (False, False): "nothing"}
+    assert said[stages, promotes] == verdict
+    assert not any(r.may_publish("acme-widgets", "python") for r in roles)
+    assert not any(r.may_copy("acme-tools", "python-staging", "python") for r in roles)
+    another = iam.github_job("acme/acme-tools", environment)
+    assert not [
+        r for r in _documented_roles(staged_project).values() if r.trusts(another, provider)
+    ]

@@ -344,6 +344,7 @@ def rendered_pyproject(**answers: object) -> str:
         "index_name": "codeartifact",
         "index_url": "https://pheno-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/pheno-pip/simple/",
         "publish_url": "https://pheno-111122223333.d.codeartifact.eu-west-1.amazonaws.com/pypi/pheno-pip/",
+        "staged_release": False,
         **answers,
     }
     source = (ROOT / "template" / "pyproject.toml.jinja").read_text(encoding="utf-8")

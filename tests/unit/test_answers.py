@@ -27,6 +27,7 @@ GOOD = {
     "aws_region": "eu-west-1",
     "codeartifact_domain": "acme",
     "codeartifact_repository": "python",
+    "codeartifact_staging_repository": "python-staging",
     "aws_profile": "integration",
     "name_prefix": "acme-",
     "tools_index": "default",
@@ -119,6 +120,14 @@ BAD = [
     ("codeartifact_repository", "p" * 101, "2-100 characters"),
     ("codeartifact_repository", " python", "2-100 characters"),
     ("codeartifact_repository", "python ", "2-100 characters"),
+    ("codeartifact_staging_repository", " python-staging", "2-100 characters"),
+    ("codeartifact_staging_repository", "s" * 101, "2-100 characters"),
+    # Staging is a repository of its own, which consumers never read.
+    (
+        "codeartifact_staging_repository",
+        "python",
+        "a repository other than codeartifact_repository",
+    ),
     ("aws_profile", "p" * 65, "profile name"),
     ("aws_profile", "dev ", "profile name"),
     ("team", "t" * 51, "team: 1-50"),
@@ -156,6 +165,7 @@ ACCEPTED = [
     ("codeartifact_domain", "ab"),
     ("codeartifact_domain", "a" * 50),
     ("codeartifact_repository", "p" * 100),
+    ("codeartifact_staging_repository", ""),  # releases published straight, as before
     ("team", "t" * 50),
     ("tools_index", "https://tools.example.com/simple/"),
     ("tools_index", str(ROOT / "codeartifact-python-tools")),

@@ -37,6 +37,16 @@ DECLARATIVE: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
         ["python", "Py.internal_repo-2", "9lives", "a" * 100],
         [("p", "2-100 characters"), ("-python", "starting with"), ("py thon", "e.g. python")],
     ),
+    # Checked beside codeartifact_repository, which validate() answers with "python".
+    "codeartifact_staging_repository": (
+        ["", "python-staging", "Py.staging_2", "a" * 100],
+        [
+            ("s", "2-100 characters"),
+            ("-staging", "starting with"),
+            ("py staging", "e.g. python-staging"),
+            ("python", "a repository other than codeartifact_repository"),
+        ],
+    ),
     "aws_profile": (["", "integration", "sso.dev@acme"], [("has space", "profile name")]),
     "team": (
         ["platform", "Data Platform", "ml_ops.2", "a"],
@@ -46,7 +56,9 @@ DECLARATIVE: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
 
 
 def validate(env: Environment, question: str, answer: str) -> str:
-    rendered: str = env.from_string(QUESTIONS[question]["validator"]).render({question: answer})
+    """The validator's message for `answer`, the other answers it reads being the defaults'."""
+    context = {"codeartifact_repository": "python", question: answer}
+    rendered: str = env.from_string(QUESTIONS[question]["validator"]).render(context)
     return " ".join(rendered.split())
 
 
@@ -122,6 +134,7 @@ def test_index_urls_and_the_partition_are_derived_from_the_region(
         "aws_account_id": "123456789012",
         "aws_region": region,
         "codeartifact_repository": "python",
+        "codeartifact_staging_repository": "",
         "tools_index": "default",
     }
     facts = _facts(jinja_env, answers)
@@ -131,6 +144,28 @@ def test_index_urls_and_the_partition_are_derived_from_the_region(
     assert facts["index_url"] == base + "simple/"
 
 
+def test_a_staging_repository_is_one_answer_that_stages_every_release(
+    jinja_env: Environment,
+) -> None:
+    """staged_release and the staging index follow from codeartifact_staging_repository alone."""
+    answers = {
+        "codeartifact_domain": "acme",
+        "aws_account_id": "123456789012",
+        "aws_region": "eu-west-1",
+        "codeartifact_repository": "python",
+        "codeartifact_staging_repository": "python-staging",
+        "tools_index": "default",
+    }
+    facts = _facts(jinja_env, answers)
+    base = "https://acme-123456789012.d.codeartifact.eu-west-1.amazonaws.com/pypi/python-staging/"
+    assert (facts["staging_publish_url"], facts["staging_index_url"]) == (base, base + "simple/")
+    assert facts["staging_index_name"] == "codeartifact-staging"
+    staged = COMPUTED["staged_release"]["default"]
+    for staging, expected in (("python-staging", "True"), ("", "False")):
+        rendered = jinja_env.from_string(staged).render(codeartifact_staging_repository=staging)
+        assert rendered == expected
+
+
 def test_the_tools_named_are_the_package_this_template_carries(jinja_env: Environment) -> None:
     pyproject = (ROOT / "codeartifact-python-tools" / "pyproject.toml").read_text(encoding="utf-8")
     answers = {
@@ -138,6 +173,7 @@ def test_the_tools_named_are_the_package_this_template_carries(jinja_env: Enviro
         "aws_account_id": "123456789012",
         "aws_region": "eu-west-1",
         "codeartifact_repository": "python",
+        "codeartifact_staging_repository": "",
         "tools_index": "default",
     }
     facts = _facts(jinja_env, answers)

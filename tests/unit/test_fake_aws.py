@@ -10,7 +10,7 @@ import base64
 import json
 import os
 import subprocess
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -441,3 +441,123 @@ def test_a_missing_group_is_not_found_with_its_resource_type(aws: Aws) -> None:
     assert done.returncode == 254
     assert "(ResourceNotFoundException)" in done.stderr
     assert "resourceType: package-group" in done.stderr
+
+
+# --- CopyPackageVersions: a version's files, from one repository's folder to another's --------
+
+COPY = ("--source-repository", "python-staging", "--destination-repository", "python")
+
+
+@pytest.fixture
+def two_repositories(aws: Aws, tmp_path: Path) -> tuple[Path, Path]:
+    """Staging and release, each keeping its package files in a folder, as a local index does."""
+    staging, release = tmp_path / "staging", tmp_path / "release"
+    for repository, folder in (("python-staging", staging), ("python", release)):
+        folder.mkdir()
+        aws.fake.add_repository(repository, files=folder)
+    for name in ("acme_widgets-0.1.0-py3-none-any.whl", "acme_widgets-0.1.0.tar.gz"):
+        (staging / name).write_bytes(name.encode())
+    (staging / "acme_widgets-0.2.0.tar.gz").write_bytes(b"later")  # another version stays
+    return staging, release
+
+
+def _copy(aws: Aws, *args: str) -> dict[str, Any]:
+    done = aws(
+        "codeartifact", "copy-package-versions", *DOMAIN, *COPY, "--format", "pypi",
+        "--package", "Acme_Widgets", *args, *REGION,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    answer: dict[str, Any] = json.loads(done.stdout)
+    return answer
+
+
+def test_a_copy_moves_the_versions_files_and_answers_which_versions_it_copied(
+    aws: Aws, two_repositories: tuple[Path, Path]
+) -> None:
+    staging, release = two_repositories
+    answer = _copy(aws, "--versions", "0.1.0")
+    assert answer["failedVersions"] == {}
+    assert answer["successfulVersions"]["0.1.0"]["status"] == "Published"
+    assert sorted(p.name for p in release.iterdir()) == [
+        "acme_widgets-0.1.0-py3-none-any.whl",
+        "acme_widgets-0.1.0.tar.gz",
+    ]
+    assert (release / "acme_widgets-0.1.0.tar.gz").read_bytes() == b"acme_widgets-0.1.0.tar.gz"
+    assert len(list(staging.iterdir())) == 3  # a copy: the source keeps its files
+    assert aws.fake.calls[-1]["args"]["versions"] == "0.1.0"
+    # The repository the name guard asks about now lists the version.
+    assert "0.1.0" in aws.fake.package("acme-widgets")["versions"]  # type: ignore[index]
+
+
+def test_a_version_already_there_is_already_exists_whatever_its_files(
+    aws: Aws, two_repositories: tuple[Path, Path]
+) -> None:
+    """allowOverwrite's documentation: without it, an existing version is ALREADY_EXISTS."""
+    _, release = two_repositories
+    _copy(aws, "--versions", "0.1.0")
+    again = _copy(aws, "--versions", "0.1.0")
+    assert again["successfulVersions"] == {}
+    assert again["failedVersions"]["0.1.0"]["errorCode"] == "ALREADY_EXISTS"
+    (release / "acme_widgets-0.1.0.tar.gz").write_bytes(b"another build")
+    assert _copy(aws, "--versions", "0.1.0")["failedVersions"]["0.1.0"]["errorCode"] == (
+        "ALREADY_EXISTS"
+    )
+    overwritten = _copy(aws, "--versions", "0.1.0", "--allow-overwrite")
+    assert "0.1.0" in overwritten["successfulVersions"]
+    assert (release / "acme_widgets-0.1.0.tar.gz").read_bytes() == b"acme_widgets-0.1.0.tar.gz"
+
+
+def test_each_version_has_its_own_outcome(aws: Aws, two_repositories: tuple[Path, Path]) -> None:
+    aws.fake.fail_copy("0.2.0", "NOT_ALLOWED", "Origin configuration does not allow it.")
+    answer = _copy(aws, "--versions", "0.1.0", "0.2.0", "0.3.0", "--include-from-upstream")
+    assert list(answer["successfulVersions"]) == ["0.1.0"]
+    assert {v: e["errorCode"] for v, e in answer["failedVersions"].items()} == {
+        "0.2.0": "NOT_ALLOWED",
+        "0.3.0": "NOT_FOUND",
+    }
+    _, release = two_repositories
+    assert not list(release.glob("*0.2.0*"))
+
+
+def test_a_revision_that_is_not_the_sources_is_mismatched(
+    aws: Aws, two_repositories: tuple[Path, Path]
+) -> None:
+    del two_repositories
+    answer = _copy(aws, "--version-revisions", '{"0.1.0": "not-its-revision"}')
+    assert answer["failedVersions"]["0.1.0"]["errorCode"] == "MISMATCHED_REVISION"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        ((), "(ValidationException)", "You must specify versions or versionRevisions"),
+        (
+            ("--versions", "0.1.0", "--version-revisions", '{"0.1.0": "r"}'),
+            "(ValidationException)",
+            "You cannot specify both",
+        ),
+    ],
+)
+def test_versions_or_revisions_exactly_one(
+    aws: Aws, two_repositories: tuple[Path, Path], args: tuple[str, ...], code: str, said: str
+) -> None:
+    del two_repositories
+    done = aws(
+        "codeartifact", "copy-package-versions", *DOMAIN, *COPY, "--format", "pypi",
+        "--package", "acme-widgets", *args, *REGION,
+    )  # fmt: skip
+    assert done.returncode == 254
+    assert code in done.stderr
+    assert said in done.stderr
+
+
+def test_a_repository_the_domain_lacks_is_not_found(aws: Aws) -> None:
+    aws.fake.update(cli_version="2.34.0")
+    done = aws(
+        "codeartifact", "copy-package-versions", *DOMAIN, "--source-repository", "nowhere",
+        "--destination-repository", "python", "--format", "pypi", "--package", "acme-widgets",
+        "--versions", "0.1.0", *REGION,
+    )  # fmt: skip
+    assert done.returncode == 254
+    assert "(ResourceNotFoundException)" in done.stderr
+    assert "resourceType: repository" in done.stderr

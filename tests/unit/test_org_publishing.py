@@ -189,3 +189,109 @@ def test_one_repository_may_publish_several_packages_each_with_its_own_role() ->
     assert iam.publishing_roles(stack, "acme/tools", "acme-tools") == ["acme-tools-release"]
     assert iam.publishing_roles(stack, "acme/tools", "acme-tools-cli") == ["acme-tools-cli-release"]
     assert iam.publishing_roles(stack, "acme/widgets", "acme-tools-cli") == []
+
+
+# --- Staged releases: a role that stages, a role that promotes, neither doing the other's work ----
+
+STAGED = {"StagingRepositoryName": "python-staging"}
+
+
+def test_a_staging_repository_gives_each_package_a_stage_role_beside_its_release_role() -> None:
+    stack = resolver(**STAGED)
+    assert [role.name for role in iam.roles(stack)] == [
+        "acme-widgets-release",
+        "acme-tools-release",
+        "acme-widgets-stage",
+        "acme-tools-stage",
+    ]
+    assert "StagingRepository" in stack.resources()
+    assert "StagingRepository" not in resolver().resources()
+    assert [role.name for role in iam.roles(resolver())] == [
+        "acme-widgets-release",
+        "acme-tools-release",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("repository", "environment", "roles"),
+    [
+        ("acme/widgets", "staging", ["acme-widgets-stage"]),
+        ("acme/widgets", "release", ["acme-widgets-release"]),  # the subject it always had
+        ("acme/widgets", None, []),  # a job on a branch
+        ("acme/widgets", "production", []),
+        ("acme/tools", "staging", ["acme-tools-stage"]),
+        ("acme/widgets-fork", "staging", []),
+    ],
+)
+def test_each_role_trusts_one_environment_of_one_repository(
+    repository: str, environment: str | None, roles: list[str]
+) -> None:
+    assumable = iam.assumable(resolver(**STAGED), repository, environment)
+    assert [role.name for role in assumable] == roles
+
+
+def _role(name: str) -> iam.Role:
+    (found,) = (role for role in iam.roles(resolver(**STAGED)) if role.name == name)
+    return found
+
+
+def test_the_stage_role_uploads_to_staging_only_and_cannot_write_to_the_release_repository() -> (
+    None
+):
+    stage = _role("acme-widgets-stage")
+    assert stage.may_publish("acme-widgets", "python-staging")
+    assert stage.may("codeartifact:ReadFromRepository", iam.repository_arn("python-staging"))
+    # The release repository: no upload, no copy into it, from anywhere.
+    assert not stage.may_publish("acme-widgets", "python")
+    for source in ("python-staging", "pypi-store", "python"):
+        assert not stage.may_copy("acme-widgets", source, "python"), source
+    assert not stage.may_copy("acme-widgets", "python", "python-staging")
+    # Another team's package, even in staging.
+    assert not stage.may_publish("acme-tools", "python-staging")
+    # It runs the name guard before the upload.
+    assert stage.may("codeartifact:DescribePackage", iam.package_arn("requests"))
+
+
+def test_the_release_role_copies_staged_versions_in_and_uploads_nothing() -> None:
+    release = _role("acme-widgets-release")
+    assert release.may_copy("acme-widgets", "python-staging", "python")
+    # No upload anywhere: only what staging holds can reach the release repository.
+    for repository in ("python", "python-staging"):
+        assert not release.may_publish("acme-widgets", repository), repository
+    # Only its own package, only from staging (never the public upstream's store), only into
+    # the release repository.
+    assert not release.may_copy("acme-tools", "python-staging", "python")
+    assert not release.may_copy("acme-widgets", "pypi-store", "python")
+    assert not release.may_copy("acme-widgets", "python", "python-staging")
+    # It reads what it promotes, and the release repository it reads back from.
+    for repository in ("python-staging", "python"):
+        assert release.may("codeartifact:ReadFromRepository", iam.repository_arn(repository))
+
+
+@pytest.mark.parametrize(
+    ("environment", "verdict"), [("staging", "stages"), ("release", "promotes"), (None, "nothing")]
+)
+def test_what_a_job_can_do_depends_on_its_environment_alone(
+    environment: str | None, verdict: str
+) -> None:
+    """Whatever a job runs: what its environment's role allows, and nothing more."""
+    assumable = iam.assumable(resolver(**STAGED), "acme/widgets", environment)
+    staged = any(role.may_publish("acme-widgets", "python-staging") for role in assumable)
+    promoted = any(role.may_copy("acme-widgets", "python-staging", "python") for role in assumable)
+    done = {(True, False): "stages", (False, True): "promotes", (False, False): "nothing"}
+    assert done[staged, promoted] == verdict
+    assert not any(role.may_publish("acme-widgets", "python") for role in assumable)
+
+
+def test_the_package_group_lets_both_of_the_organisations_repositories_in() -> None:
+    stack = resolver(NamePrefix="acme-", **STAGED)
+    (properties,) = (
+        r["Properties"]
+        for r in stack.resources().values()
+        if r["Type"] == "AWS::CodeArtifact::PackageGroup"
+    )
+    publish = stack.resolve(properties["OriginConfiguration"]["Restrictions"]["Publish"])
+    assert publish == {
+        "RestrictionMode": "ALLOW_SPECIFIC_REPOSITORIES",
+        "Repositories": ["python", "python-staging"],
+    }

@@ -62,6 +62,8 @@ def test_the_copier_settings_say_what_the_stack_file_says() -> None:
     assert defaults["aws_profile"] == stack["Profile"]
     assert defaults["codeartifact_domain"] == parameters["DomainName"]
     assert defaults["codeartifact_repository"] == parameters["RepositoryName"]
+    # A staging repository in the stack stages every new project's releases.
+    assert defaults["codeartifact_staging_repository"] == parameters["StagingRepositoryName"]
     # The organisation's prefix: the name guard's for copier, the package group's for AWS.
     assert defaults["name_prefix"] == parameters["NamePrefix"]
     assert defaults["github_repository"].startswith(f"{parameters['GitHubOwner']}/")
@@ -161,6 +163,8 @@ def test_the_rules_stack_py_checks_are_the_templates() -> None:
         assert parameters[name]["MaxLength"] == longest, name
     assert {k for k, v in parameters.items() if "MaxLength" in v} == set(module.MAX_LENGTHS)
     assert set(module.REQUIRED) == {k for k, v in parameters.items() if "Default" not in v}
+    for name, default in module.REPOSITORY_DEFAULTS.items():
+        assert parameters[name]["Default"] == default, name
 
 
 def load(tmp_path: Path, **changes: object) -> Any:  # noqa: ANN401 - the script's Stack
@@ -464,6 +468,61 @@ def test_the_group_lives_in_the_adopted_domain_too() -> None:
     (group,) = _groups(NamePrefix="initech-", DomainName="initech", CreateDomain="false").values()
     assert group["DomainName"] == "initech"
     assert group["Pattern"] == "/pypi//initech-~"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"Parameters__StagingRepositoryName": "python"},  # RepositoryName's default
+        {"Parameters__StagingRepositoryName": "libs", "Parameters__RepositoryName": "libs"},
+        {"Parameters__StagingRepositoryName": "pypi-store"},
+        {"Parameters__StagingRepositoryName": "-staging"},
+    ],
+)
+def test_a_staging_repository_is_a_repository_of_its_own(
+    tmp_path: Path, changes: dict[str, str]
+) -> None:
+    message = refusal(tmp_path, **changes)
+    assert "Parameters.StagingRepositoryName: " in message
+    assert "python-staging" in message  # the example of a good one
+
+
+def test_with_a_staging_repository_each_package_stages_and_promotes_with_its_own_roles(
+    tmp_path: Path,
+) -> None:
+    stack = load(
+        tmp_path,
+        Parameters__StagingRepositoryName="python-staging",
+        Parameters__Publishers={"acme-widgets": "acme/widgets"},
+    )
+    resolver = cfn.Resolver(cfn.load(), stack.parameters)
+    created = sorted(
+        resolver.resolve(resource["Properties"]["RoleName"])
+        for resource in resolver.resources().values()
+        if resource["Type"] == "AWS::IAM::Role"
+    )
+    assert created == ["acme-widgets-release", "acme-widgets-stage"]
+    role = "arn:aws:iam::123456789012:role"
+    assert stack.who_publishes()[0] == (
+        f"acme-widgets: staged to python-staging only from acme/widgets's staging environment, "
+        f"with the role {role}/acme-widgets-stage; promoted to python only from its release "
+        f"environment, with the role {role}/acme-widgets-release, which may copy and never upload"
+    )
+    prefixed = load(
+        tmp_path,
+        Parameters__StagingRepositoryName="python-staging",
+        Parameters__NamePrefix="acme-",
+    )
+    assert "published to python and python-staging only" in prefixed.name_protection()
+    (repository,) = (
+        resolver.resolve(resource["Properties"])
+        for resource in resolver.resources().values()
+        if resource["Type"] == "AWS::CodeArtifact::Repository"
+        and "Upstreams" not in resource["Properties"]
+        and "ExternalConnections" not in resource["Properties"]
+    )
+    # No upstream, no external connection: only what a stage role uploads is there to copy.
+    assert repository["RepositoryName"] == "python-staging"
 
 
 def test_the_plan_says_which_names_the_public_upstream_cannot_supply(tmp_path: Path) -> None:

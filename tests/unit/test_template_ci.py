@@ -113,8 +113,9 @@ def test_ci_reads_only_and_pins_every_action() -> None:
 
 
 def generated_uv_version() -> str:
-    """The uv version the generated release workflow installs."""
-    text = (ROOT / "template" / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    """The uv version the generated release workflows (direct and staged) install."""
+    workflows = ROOT / "template" / ".github" / "workflows"
+    text = "".join(p.read_text(encoding="utf-8") for p in workflows.glob("*release.yml*"))
     versions: set[str] = set(re.findall(r'^\s+version: "([^"]+)"', text, re.MULTILINE))
     (version,) = versions
     return version

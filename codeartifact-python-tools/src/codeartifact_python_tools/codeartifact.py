@@ -3,8 +3,8 @@
 The name guard asks it about a package and the package group it belongs to (never the
 repository's simple endpoint: requesting a name there can ingest the public package into the
 repository as a side effect), `protect-name` sets origin controls through it unless a package group
-already blocks the upstream, `login` gets a token, and `doctor` reads a package's origin controls
-and its group.
+already blocks the upstream, `login` gets a token, `promote` copies a staged version into the
+release repository, and `doctor` reads a package's origin controls and its group.
 """
 
 from __future__ import annotations
@@ -141,6 +141,11 @@ _CLI_PARAMS = {
     "packageVersion": "--package-version",
     "maxResults": "--max-results",
     "nextToken": "--next-token",
+    "sourceRepository": "--source-repository",
+    "destinationRepository": "--destination-repository",
+    "versions": "--versions",
+    "allowOverwrite": "--allow-overwrite",
+    "includeFromUpstream": "--include-from-upstream",
 }
 
 
@@ -158,8 +163,14 @@ class CliPlane:
         for key, value in params.items():
             if key == "restrictions":
                 argv += ["--restrictions", ",".join(f"{k}={v}" for k, v in value.items())]
+                continue
+            option = _CLI_PARAMS[key]
+            if isinstance(value, bool):  # the CLI's flags: --allow-overwrite, --no-allow-...
+                argv.append(option if value else option.replace("--", "--no-", 1))
+            elif isinstance(value, list):  # a list member takes its items one after another
+                argv += [option, *map(str, value)]
             else:
-                argv += [_CLI_PARAMS[key], str(value)]
+                argv += [option, str(value)]
         argv += ["--region", ca.region, "--output", "json", "--no-paginate"]
         timeout = str(max(1, int(self.settings.timeout)))
         argv += ["--cli-connect-timeout", timeout, "--cli-read-timeout", timeout]

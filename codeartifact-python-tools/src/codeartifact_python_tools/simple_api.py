@@ -12,17 +12,20 @@ ACCEPT = (
 
 
 class _Links(HTMLParser):
-    """File names from a PEP 503 project page: the text of each anchor."""
+    """File names from a PEP 503 project page: the text of each anchor, and its link."""
 
     def __init__(self) -> None:
         super().__init__()
         self.names: list[str] = []
+        self.hrefs: dict[str, str] = {}  # file name -> the anchor's href
         self._in_anchor = False
+        self._href = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Enter an anchor."""
-        del attrs
         self._in_anchor = tag == "a"
+        if self._in_anchor:
+            self._href = next((value or "" for key, value in attrs if key == "href"), "")
 
     def handle_endtag(self, tag: str) -> None:
         """Leave an anchor."""
@@ -33,6 +36,7 @@ class _Links(HTMLParser):
         """Collect an anchor's text."""
         if self._in_anchor and data.strip():
             self.names.append(data.strip())
+            self.hrefs[data.strip()] = self._href
 
 
 _SDIST_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip")
@@ -57,6 +61,29 @@ def file_names(text: str, content_type: str) -> list[str]:
     parser = _Links()
     parser.feed(text)
     return parser.names
+
+
+def file_hashes(text: str, content_type: str) -> dict[str, str]:
+    """Each listed file's SHA-256, where the page gives one.
+
+    PEP 691's `hashes`, or PEP 503's `#sha256=` link fragment: how an index says which bytes it
+    serves.
+    """
+    found: dict[str, str] = {}
+    if "json" in content_type:
+        for entry in json.loads(text).get("files", []):
+            hashes = entry.get("hashes") if isinstance(entry, dict) else None
+            if isinstance(hashes, dict) and hashes.get("sha256"):
+                found[str(entry.get("filename", ""))] = str(hashes["sha256"]).lower()
+        return found
+    parser = _Links()
+    parser.feed(text)
+    for name, href in parser.hrefs.items():
+        fragment = href.partition("#")[2]
+        kind, _, digest = fragment.partition("=")
+        if kind == "sha256" and digest:
+            found[name] = digest.lower()
+    return found
 
 
 def versions_from_page(body: bytes, content_type: str) -> tuple[str, ...]:

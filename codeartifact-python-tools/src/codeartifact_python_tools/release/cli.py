@@ -1,4 +1,7 @@
-"""The release commands: login, bump, build, publish, notes, github-release; one handler each."""
+"""The release commands, one handler each.
+
+login, bump, build, publish, notes and github-release; a staged release's stage, smoke, promote.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from codeartifact_python_tools.release import (
     index,
     publish,
     settings,
+    staging,
     tokens,
 )
 from codeartifact_python_tools.release.errors import ExitCode, ReleaseError
@@ -38,14 +42,19 @@ denied (the role lacks a permission, named), 12 this version is published with o
 AWS did not answer (after bounded retries), 15 the build or twine check failed, 16 CHANGELOG.md
 lacks the version's section, 17 uploaded but not listed yet, 18 the name guard could not check
 (strict, or in CI), 19 the index answered something else (not HTTP, broken, too large, a
-redirect off the index), 20 a program the release runs (uv, aws, git, gh) is missing or broken.
+redirect off the index), 20 a program the release runs (uv, aws, git, gh) is missing or broken,
+21 the staged version does not install or run (smoke check; nothing was promoted), 22 staging
+holds this version with other files (delete it there, or bump), 23 the release repository holds
+this version with other files (bump), 24 this version is not staged (make stage), 25 CodeArtifact
+refused the copy into the release repository (its reason is named).
 
 environment: CODEARTIFACT_DOMAIN, CODEARTIFACT_DOMAIN_OWNER, CODEARTIFACT_REGION,
-CODEARTIFACT_REPOSITORY, CODEARTIFACT_PROFILE (the project's Makefile exports them);
-CODEARTIFACT_INDEX_URL and CODEARTIFACT_PUBLISH_URL (another index, e.g. a local one),
-UV_INDEX_CODEARTIFACT_PASSWORD (a token), RELEASE_HTTP_TIMEOUT (seconds a read from the index may
-take in all, default 10), RELEASE_RETRY_WAIT (seconds before the first retry, default 1),
-RELEASE_TOKEN_TIMEOUT (seconds the token request may take, default 60).
+CODEARTIFACT_REPOSITORY, CODEARTIFACT_PROFILE, CODEARTIFACT_STAGING_REPOSITORY (the project's
+Makefile exports them); CODEARTIFACT_INDEX_URL and CODEARTIFACT_PUBLISH_URL,
+CODEARTIFACT_STAGING_INDEX_URL and CODEARTIFACT_STAGING_PUBLISH_URL (another index, e.g. a local
+one), UV_INDEX_CODEARTIFACT_PASSWORD (a token), RELEASE_HTTP_TIMEOUT (seconds a read from the
+index may take in all, default 10), RELEASE_RETRY_WAIT (seconds before the first retry, default
+1), RELEASE_TOKEN_TIMEOUT (seconds the token request, or the copy, may take, default 60).
 """
 
 
@@ -68,6 +77,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     upload.add_argument("--dry-run", action="store_true", help="everything but the upload")
     upload.add_argument("--no-build", action="store_true", help="publish the files in dist/")
     upload.set_defaults(handler=_publish)
+    # A staged release's steps (CODEARTIFACT_STAGING_REPOSITORY), each on the files in dist/.
+    for name, handler, help_text in (
+        ("stage", _stage, "upload the files in dist/ to the staging repository (CI)"),
+        ("smoke", _smoke, "install the staged version into a fresh environment and try it (CI)"),
+        ("promote", _promote, "copy the staged files into the release repository (CI)"),
+    ):
+        add(name, help_text).set_defaults(handler=handler)
     notes = add("notes", "print a version's CHANGELOG section")
     notes.add_argument("version", nargs="?", help="default: the project's version")
     notes.set_defaults(handler=_notes)
@@ -83,6 +99,11 @@ def _login(_: argparse.Namespace) -> None:
         sys.stdout.write(f"::add-mask::{token.value}\n")
         sys.stdout.flush()
     index.store_credentials(config, token.value)
+    # A staged release's other repository: one token serves the domain, whose repositories share
+    # one origin in CodeArtifact; a test's two local indexes do not.
+    staged = settings.load_staging() if os.environ.get(settings.STAGING_VARIABLE) else None
+    if staged is not None and staged.service != config.service:
+        index.store_credentials(staged, token.value)
     say(
         f"Logged in to CodeArtifact domain {config.domain} ({config.owner}, {config.region}). "
         f"uv now sends the token to {config.service} (kept in uv's credential store, outside "
@@ -90,6 +111,8 @@ def _login(_: argparse.Namespace) -> None:
     )
     # Only the expiry, for `make doctor`; the login has worked whether or not it can be written.
     note = expiry.record(os.environ, config.service, token.value, token.expiration)
+    if staged is not None and staged.service != config.service:
+        note = expiry.record(os.environ, staged.service, token.value, token.expiration) or note
     if note:
         say(f"note: {note}; `make doctor` will not know when the token expires.")
     if os.environ.get(settings.PASSWORD_VARIABLE):
@@ -195,6 +218,29 @@ def _publish(arguments: argparse.Namespace) -> None:
         f"Published {name} {text} to {config.publish_url}: {uploaded} file(s) uploaded, "
         f"{skipped} already there, in {seconds:.1f} s. Install it: `uv add {name}=={text}`."
     )
+
+
+def _staged_release() -> tuple[settings.Settings, settings.Settings, publish.Release]:
+    """The release and staging repositories, and the files in dist/ (built by release-dist)."""
+    config = settings.load()
+    staging_config = settings.load_staging()
+    name, text = project_version()
+    _version(text)
+    _release_notes(text)
+    release = publish.Release(name, text, publish.distribution_files(DIST, name, text))
+    return config, staging_config, release
+
+
+def _stage(_: argparse.Namespace) -> None:
+    staging.stage(*_staged_release())
+
+
+def _smoke(_: argparse.Namespace) -> None:
+    staging.smoke(*_staged_release())
+
+
+def _promote(_: argparse.Namespace) -> None:
+    staging.promote(*_staged_release())
 
 
 def _notes(arguments: argparse.Namespace) -> None:

@@ -25,6 +25,12 @@ class ExitCode(enum.IntEnum):
     UNVERIFIED = 18  # the name guard could not check: strict, or in CI (fails closed)
     BAD_ANSWER = 19  # the index answered something else: not HTTP, broken JSON, an error page
     TOOL = 20  # a tool the release runs (aws, uv, git, gh) is missing or broken (a shim)
+    # A staged release's own (stage, smoke, promote): each leaves the release repository as it was.
+    SMOKE = 21  # the staged version did not install or run from staging: nothing was promoted
+    STAGED_DIFFERS = 22  # staging holds this version with other files than dist/
+    RELEASED_DIFFERS = 23  # the release repository holds this version with other files
+    NOT_STAGED = 24  # staging does not hold this version (yet): make stage first
+    COPY_REFUSED = 25  # CodeArtifact refused the copy into the release repository (its reason)
 
 
 class ReleaseError(ToolError):

@@ -36,11 +36,21 @@ class Credentials:
 
 
 def find_credentials(settings: Settings) -> Credentials | None:
-    """Find the credentials uv uses for the index: the environment first, then uv's store."""
-    password = os.environ.get(PASSWORD_VARIABLE, "")
-    if password:
-        username = os.environ.get(USERNAME_VARIABLE, "") or USERNAME
-        return Credentials(username, password, f"the environment ({PASSWORD_VARIABLE})")
+    """Find the credentials uv uses for the index: the environment first, then uv's store.
+
+    The index's own variables first (UV_INDEX_CODEARTIFACT_STAGING_PASSWORD for staging), then
+    the release repository's: a CodeArtifact token serves every repository of its domain.
+    """
+    for username_variable, password_variable in dict.fromkeys(
+        [
+            (settings.username_variable, settings.password_variable),
+            (USERNAME_VARIABLE, PASSWORD_VARIABLE),
+        ]
+    ):
+        password = os.environ.get(password_variable, "")
+        if password:
+            username = os.environ.get(username_variable, "") or USERNAME
+            return Credentials(username, password, f"the environment ({password_variable})")
     process = run(["uv", "auth", "token", "--username", USERNAME, settings.service], timeout=30)
     if process.returncode == 0 and process.stdout.strip():
         return Credentials(USERNAME, process.stdout.strip(), "uv's credential store")
@@ -58,10 +68,14 @@ def store_credentials(settings: Settings, token: str) -> None:
 
 @dataclass(frozen=True)
 class Listing:
-    """The answer of the index for one project: HTTP status and the file names it lists."""
+    """The answer of the index for one project: status, file names, and their SHA-256.
+
+    A file's hash is there when the page gives one (CodeArtifact's and pypiserver's do).
+    """
 
     status: int
     files: frozenset[str]
+    hashes: Mapping[str, str] = field(default_factory=dict)
 
 
 def http_timeout(environ: Mapping[str, str] | None = None) -> float:
@@ -103,13 +117,15 @@ def fetch_listing(url: str, credentials: Credentials | None) -> Listing:
         raise ReleaseError(ExitCode.BAD_ANSWER, msg) from None
     if answer.status != 200:  # noqa: PLR2004 - HTTP OK
         return Listing(answer.status, frozenset())
-    return Listing(answer.status, frozenset(_file_names(answer.body, answer.content_type, shown)))
+    names, hashes = _file_names(answer.body, answer.content_type, shown)
+    return Listing(answer.status, frozenset(names), hashes)
 
 
-def _file_names(body: bytes, kind: str, shown: str) -> list[str]:
+def _file_names(body: bytes, kind: str, shown: str) -> tuple[list[str], dict[str, str]]:
     text = body.decode("utf-8", "replace")
     try:
         names = simple_api.file_names(text, kind)
+        hashes = simple_api.file_hashes(text, kind)
     except (ValueError, AttributeError, TypeError):
         msg = f"The index at {shown} answered broken JSON ({kind}): try again later."
         raise ReleaseError(ExitCode.BAD_ANSWER, msg) from None
@@ -121,4 +137,4 @@ def _file_names(body: bytes, kind: str, shown: str) -> list[str]:
             "Check your network and CODEARTIFACT_INDEX_URL."
         )
         raise ReleaseError(ExitCode.BAD_ANSWER, msg)
-    return names
+    return names, hashes

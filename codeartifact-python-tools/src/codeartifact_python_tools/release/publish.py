@@ -1,4 +1,7 @@
-"""Build once, check, publish with uv to the index named `codeartifact`, and confirm it is there."""
+"""Build once, check, publish with uv to the index named `codeartifact`, and confirm it is there.
+
+A staged release uploads the same way to its staging repository's index, `codeartifact-staging`.
+"""
 
 from __future__ import annotations
 
@@ -27,11 +30,10 @@ from codeartifact_python_tools.release.index import (
     http_timeout,
 )
 from codeartifact_python_tools.release.settings import (
-    INDEX_NAME,
     PASSWORD_VARIABLE,
     USERNAME,
-    USERNAME_VARIABLE,
     Settings,
+    normalise,
     seconds,
 )
 from codeartifact_python_tools.release.tools import run
@@ -223,11 +225,13 @@ def probe(settings: Settings, release: Release, credentials: Credentials | None)
         raise credentials_error(settings, "401 Unauthorized on reading the index", credentials)
     if listing.status == 403:  # noqa: PLR2004 - HTTP Forbidden
         source = f" from {credentials.source}" if credentials else ""
+        policy = "codeartifact-stage.json" if settings.staging else "codeartifact-read.json"
         msg = (
-            f"The index refused the token{source} (403 Forbidden on reading {release.name}). "
-            "If the token is old (over 12 hours) or for another domain, run `make login`; if "
-            "that does not help, your role lacks codeartifact:ReadFromRepository "
-            "(docs/iam/codeartifact-read.json): ask your AWS administrator to attach it."
+            f"The index refused the token{source} (403 Forbidden on reading {release.name} in "
+            f"{settings.repository}). If the token is old (over 12 hours) or for another domain, "
+            "run `make login`; if that does not help, your role lacks "
+            f"codeartifact:ReadFromRepository (docs/iam/{policy}): ask your AWS administrator "
+            "to attach it."
         )
         raise ReleaseError(ExitCode.ACCESS_DENIED, msg)
     if listing.status >= 500:  # noqa: PLR2004 - server errors are worth a retry
@@ -278,11 +282,18 @@ def classify(text: str) -> ExitCode:
 
 @contextmanager
 def uv_index_config(settings: Settings) -> Iterator[dict[str, str]]:
-    """Environment for `uv publish`: a test index given by URL replaces pyproject.toml's entry."""
+    """Environment for `uv publish`: a test index given by URL replaces pyproject.toml's entry.
+
+    A token given for the release repository (UV_INDEX_CODEARTIFACT_PASSWORD) serves the staging
+    repository too: one token covers every repository of the domain.
+    """
     # Retries are ours, with messages; uv gives up on a silent index as our reads do.
     env = {"UV_HTTP_RETRIES": "0", "UV_HTTP_TIMEOUT": f"{http_timeout():g}"}
-    if os.environ.get(PASSWORD_VARIABLE) and not os.environ.get(USERNAME_VARIABLE):
-        env[USERNAME_VARIABLE] = USERNAME  # uv sends the password only with a user name
+    password = os.environ.get(settings.password_variable) or os.environ.get(PASSWORD_VARIABLE)
+    if password and not os.environ.get(settings.password_variable):
+        env[settings.password_variable] = password
+    if password and not os.environ.get(settings.username_variable):
+        env[settings.username_variable] = USERNAME  # uv sends the password only with a user name
     if not settings.overridden:
         yield env
         return
@@ -290,7 +301,7 @@ def uv_index_config(settings: Settings) -> Iterator[dict[str, str]]:
         config = Path(folder) / "uv.toml"
         config.write_text(
             "[[index]]\n"
-            f'name = "{INDEX_NAME}"\n'
+            f'name = "{settings.index_name}"\n'
             f'url = "{settings.index_url}"\n'
             f'publish-url = "{settings.publish_url}"\n'
             "explicit = true\n",
@@ -302,8 +313,8 @@ def uv_index_config(settings: Settings) -> Iterator[dict[str, str]]:
 def upload(
     settings: Settings, release: Release, credentials: Credentials | None, *, dry_run: bool
 ) -> tuple[int, int]:
-    """Run `uv publish --index codeartifact`; return the (uploaded, skipped) file counts."""
-    args = ["uv", "publish", "--index", INDEX_NAME, "--trusted-publishing", "never"]
+    """Run `uv publish --index NAME`; return the (uploaded, skipped) file counts."""
+    args = ["uv", "publish", "--index", settings.index_name, "--trusted-publishing", "never"]
     args += ["--dry-run"] if dry_run else []
     args += [str(path) for path in release.files]
 
@@ -319,6 +330,8 @@ def upload(
         kind = classify(text)
         if kind == ExitCode.UNREACHABLE:
             raise Unreachable(_last_cause(text))
+        if kind == ExitCode.VERSION_EXISTS and settings.staging:
+            raise staged_differs(settings, release, f"uv said: {_last_cause(text)}")
         raise explain(kind, text, settings, release, credentials)
 
     retrying(attempt, "uploading", settings.publish_url)
@@ -379,11 +392,37 @@ def confirm_visible(settings: Settings, release: Release, credentials: Credentia
             return
         if attempt < VISIBLE_ATTEMPTS:
             time.sleep(2.0 ** (attempt - 1))
+    again = (
+        "with `make stage`; staging again is safe"
+        if settings.staging
+        else "with `make publish-dry-run`; publishing again is safe"
+    )
     msg = (
         f"Uploaded, but {url} does not list {', '.join(sorted(missing))} yet. Check again in a "
-        "minute with `make publish-dry-run`; publishing again is safe (it skips what is there)."
+        f"minute {again} (it skips what is there)."
     )
     raise ReleaseError(ExitCode.NOT_VISIBLE, msg)
+
+
+def unstage_command(settings: Settings, release: Release) -> str:
+    """The command that deletes a staged version (nobody installs from staging)."""
+    return (
+        f"aws codeartifact delete-package-versions --domain {settings.domain} --domain-owner "
+        f"{settings.owner} --repository {settings.repository} --format pypi --package "
+        f"{normalise(release.name)} --versions {release.version}"
+    )
+
+
+def staged_differs(settings: Settings, release: Release, why: str) -> ReleaseError:
+    """Staging holds this version with other files: delete it there (nobody installs from it)."""
+    msg = (
+        f"The staging repository {settings.repository} holds {release.name} {release.version} "
+        f"with other files than dist/ ({why}): a build that changed after it was staged. "
+        "Nothing was promoted. Consumers never read staging, so delete the staged version "
+        f"(`{unstage_command(settings, release)}`), then `make stage` again; or bump the "
+        "version (`make bump-patch`)."
+    )
+    return ReleaseError(ExitCode.STAGED_DIFFERS, msg)
 
 
 def _read_refused(settings: Settings, release: Release, credentials: Credentials | None) -> bool:

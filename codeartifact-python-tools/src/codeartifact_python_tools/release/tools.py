@@ -12,18 +12,26 @@ from codeartifact_python_tools.release.errors import ExitCode, ReleaseError
 if TYPE_CHECKING:
     import subprocess
     from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
 
-def run(
+def run(  # noqa: PLR0913 - keyword-only options of one call
     args: Sequence[str],
     *,
     env: Mapping[str, str] | None = None,
     stdin: str | None = None,
     timeout: float = 600,
+    cwd: Path | None = None,
+    replace_env: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a program with its output captured; a missing executable is a clear error."""
+    """Run a program with its output captured; a missing executable is a clear error.
+
+    `env` adds to this process's environment, or replaces it with `replace_env`.
+    """
     try:
-        return commands.run(args, env=env, stdin=stdin, timeout=timeout)
+        return commands.run(
+            args, env=env, stdin=stdin, timeout=timeout, cwd=cwd, replace_env=replace_env
+        )
     except commands.Missing as error:
         raise ReleaseError(ExitCode.TOOL, str(error)) from None
 
