@@ -12,10 +12,16 @@ if TYPE_CHECKING:
 
 
 def path_with_interpreters() -> str:
-    """PATH plus the interpreters pyenv manages: uv cannot see them through pyenv's shims."""
+    """PATH with the interpreters pyenv manages in place of its shims, as a fresh machine has them.
+
+    uv cannot pick an interpreter through a shim (a shim answers for the .python-version of the
+    folder it runs in), and asking each one ran pyenv's shell scripts: about 0.2 s of CPU every
+    time uv made an environment, a twentieth of the suite.
+    """
     root = Path(os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv")))
     extra = sorted(str(p) for p in root.glob("versions/3.*/bin"))
-    return os.pathsep.join([os.environ["PATH"], *extra])
+    kept = [entry for entry in os.environ["PATH"].split(os.pathsep) if Path(entry).name != "shims"]
+    return os.pathsep.join([*kept, *extra])
 
 
 def run(
