@@ -78,8 +78,11 @@ def is_from_template(src_path: str, template: str) -> bool:
 
 
 def release_version(commit: str) -> Version | None:
-    """Read the template release in `_commit`: v1.2.0, or v1.2.0-3-gabc1234 past it."""
-    found = re.fullmatch(r"v?(?P<version>[^-]+)(-\d+-g[0-9a-f]+)?", commit.strip())
+    """Read the template release in `_commit`: v1.2.0, or v1.2.0-3-gabc1234 past it.
+
+    A release has a dot: a commit hash of digits only (`6932216`) would read as a version.
+    """
+    found = re.fullmatch(r"v?(?P<version>\d+\.[^-]+)(-\d+-g[0-9a-f]+)?", commit.strip())
     if not found:
         return None
     try:

@@ -176,6 +176,22 @@ NOT_A_RELEASE = "template HASH is a commit of SOURCE, not a release"
                 ),
             ),
         ),
+        # A hash of digits only reads as a version; it is still a commit, not a release.
+        (
+            ("v0.2.0", "v0.3.0"),
+            "6932216",
+            (
+                "WARN",
+                f"{NOT_A_RELEASE.replace('HASH', '6932216')}: updates go from release to release",
+                "make update-template REF=v0.3.0",
+            ),
+        ),
+        # A release whose tag happens to be all digits stays a release.
+        (
+            ("20261201",),
+            "20261201",
+            ("OK", "template 20261201 is the newest", ""),
+        ),
         # A commit after a release (`git describe`): compared as that release.
         (
             ("v0.3.0",),

@@ -232,6 +232,6 @@ def test_releases_behind_counts_newer_tags(commit: str, behind: int) -> None:
     assert releases_behind(commit, [r for r in releases if r]) == behind
 
 
-@pytest.mark.parametrize("commit", ["main", "HEAD", "c65932f-dirty", ""])
+@pytest.mark.parametrize("commit", ["main", "HEAD", "c65932f-dirty", "6932216", "abc1234", ""])
 def test_a_commit_that_is_no_release_is_behind_by_an_unknown_count(commit: str) -> None:
     assert releases_behind(commit, []) is None

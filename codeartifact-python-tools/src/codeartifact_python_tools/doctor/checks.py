@@ -487,7 +487,9 @@ def check_template(ctx: Context) -> list[Line]:
     if not listed.ok:
         return [unknown(f"template version not checked: {url}: {listed.last_line()}")]
     tags = re.findall(r"refs/tags/(\S+)", listed.stdout)
-    if current is None:
+    # A release is a tag. A hash is no version, even one of digits only ("6932216" would parse as
+    # one): about one abbreviated hash in thirty has no letter.
+    if current is None or (not described and current_text not in tags and _is_hash(current_text)):
         return [_untagged(current_text, source, newest(tags))]
     found = newest(tags, prereleases=current.pre is not None)
     if found is None or found[1].key() <= current.key():
@@ -498,6 +500,11 @@ def check_template(ctx: Context) -> list[Line]:
     tag, version = found
     fix = f"make update-template REF={tag}"
     return [warn(f"template {current_text} is behind: {version} is out", fix)]
+
+
+def _is_hash(text: str) -> bool:
+    """Whether `text` reads as a git commit hash, abbreviated (git's shortest is 4) or whole."""
+    return re.fullmatch(r"[0-9a-f]{4,40}", text) is not None
 
 
 def _untagged(commit: str, source: str, found: tuple[str, Version] | None) -> Line:
