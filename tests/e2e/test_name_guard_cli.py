@@ -117,7 +117,7 @@ def test_a_silent_upstream_costs_at_most_the_timeout(
     assert done.returncode == 0, done.stderr
     assert "no answer within 1 s" in done.stderr
     # The 1 s timeout, plus slack for one render's own spread on a loaded two-core machine (the
-    # suite runs four workers): far below the upstream's silence, which a missing bound waits out.
+    # suite runs three workers): far below the upstream's silence, which a missing bound waits out.
     assert elapsed < fast + 1.0 + 4.0 < SILENCE
 
 

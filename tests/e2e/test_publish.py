@@ -519,7 +519,7 @@ def test_an_index_fault_ends_with_its_message_code_and_bound(
     assert elapsed < CEILING
     waited = re.search(r"after 4 attempts over (\d+) s", said(result))
     if waited:  # the retry loop's own account of its time: the documented bound, plus slack for
-        # starting uv four times on a loaded two-core machine (the suite runs four workers)
+        # starting uv four times on a loaded two-core machine (the suite runs three workers)
         assert int(waited.group(1)) <= SILENT_BOUND + 4 * (HTTP_TIMEOUT + 1.5), said(result)
 
 
