@@ -50,11 +50,13 @@ VISIBLE_ATTEMPTS = 5  # the index may list a new upload a few seconds late
 UPLOAD_LIMIT = 300.0
 TWINE = "twine==7.0.0"  # pinned: it runs in the release job, and a release is reproducible
 _STATUS = re.compile(r"status code (\d{3})")
-_UNREACHABLE = re.compile(
-    r"Failed to query check URL|error sending request|client error \(Connect\)|tcp connect error|"
-    r"dns error|timed out|Connection refused|Connection reset",
-    re.IGNORECASE,
+# What uv prints when it could not reach an index at all (publishing, installing, creating an
+# environment): staging reads the same messages.
+NO_NETWORK = (
+    r"error sending request|client error \(Connect\)|tcp connect error|dns error|timed out|"
+    r"Connection refused|Connection reset"
 )
+_UNREACHABLE = re.compile(rf"Failed to query check URL|{NO_NETWORK}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

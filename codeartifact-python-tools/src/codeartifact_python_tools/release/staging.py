@@ -40,11 +40,7 @@ RUN_LIMIT = 60.0  # seconds an import or a command's --version may take
 _KEPT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT")
 _DENIED = re.compile(r"\b401\b|Unauthorized|Missing credentials", re.IGNORECASE)
 _FORBIDDEN = re.compile(r"\b403\b|Forbidden")
-_NO_NETWORK = re.compile(
-    r"error sending request|client error \(Connect\)|tcp connect error|dns error|timed out|"
-    r"Connection refused|Connection reset",
-    re.IGNORECASE,
-)
+_NO_NETWORK = re.compile(publish.NO_NETWORK, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
