@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,3 +49,16 @@ def git(*args: str, cwd: Path) -> str:
     """Run git; its output (a failing git fails the test)."""
     done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
     return done.stdout
+
+
+def said(done: subprocess.CompletedProcess[str]) -> str:
+    """Everything a command printed: its output, then its errors."""
+    return done.stdout + done.stderr
+
+
+def failure_class(done: subprocess.CompletedProcess[str]) -> int:
+    """The exit code of the recipe that failed, which make reports as `Error N` (make exits 2)."""
+    found = re.search(r"\*\*\* \[[^\]]+\] Error (\d+)$", done.stderr, re.MULTILINE)
+    assert done.returncode == 2, said(done)
+    assert found is not None, said(done)
+    return int(found.group(1))

@@ -14,7 +14,6 @@ pypiserver, the public upstream a local index: no host but 127.0.0.1 and the pac
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import shutil
 from typing import TYPE_CHECKING
@@ -28,7 +27,7 @@ from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.pypiserver import PypiServer
 from tests.doubles.simple_index import SimpleIndex
 from tests.e2e.test_lifecycle import release_next
-from tests.machine import git, run
+from tests.machine import failure_class, git, run, said
 from tests.releases import release_history
 
 if TYPE_CHECKING:
@@ -43,18 +42,9 @@ CURRENT = f"v{tools_version}"  # template release X.Y.Z is tools release X.Y.Z
 REFUSED, CONFLICTS = 4, 5
 
 
-def said(result: subprocess.CompletedProcess[str]) -> str:
-    return result.stdout + result.stderr
-
-
 def exit_code(result: subprocess.CompletedProcess[str]) -> int:
     """The adoption's own exit code: make exits 2 and reports the recipe's as `Error N`."""
-    if result.returncode == 0:
-        return 0
-    found = re.search(r"\*\*\* \[[^\]]+\] Error (\d+)$", result.stderr, re.MULTILINE)
-    assert result.returncode == 2, said(result)
-    assert found is not None, said(result)
-    return int(found.group(1))
+    return 0 if result.returncode == 0 else failure_class(result)
 
 
 def team_repository(where: Path, name: str, *, origin: str = "") -> Path:

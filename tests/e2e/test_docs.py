@@ -19,7 +19,7 @@ import yaml
 
 from tests.doubles.pypiserver import free_port
 from tests.e2e.copier_cli import copier
-from tests.machine import git, run
+from tests.machine import git, run, said
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -55,10 +55,6 @@ def environment() -> dict[str, str]:
 
 def make_docs(project: Path) -> subprocess.CompletedProcess[str]:
     return run(["make", "docs"], cwd=project, env=environment(), timeout=600)
-
-
-def said(done: subprocess.CompletedProcess[str]) -> str:
-    return done.stdout + done.stderr
 
 
 @pytest.fixture(scope="module")

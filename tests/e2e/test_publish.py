@@ -29,7 +29,7 @@ from tests.doubles.faulty_index import FaultyIndex
 from tests.doubles.pypiserver import PypiServer, RefusingIndex, free_port
 from tests.doubles.simple_index import SimpleIndex
 from tests.e2e.copier_cli import COPIER
-from tests.machine import run
+from tests.machine import failure_class, run, said
 
 if TYPE_CHECKING:
     import subprocess
@@ -177,18 +177,6 @@ def index(project: Project, tmp_path: Path) -> Iterator[PypiServer]:
         project.env["CODEARTIFACT_INDEX_URL"] = server.url
         yield server
     project.env.pop("CODEARTIFACT_INDEX_URL", None)
-
-
-def said(result: subprocess.CompletedProcess[str]) -> str:
-    return result.stdout + result.stderr
-
-
-def failure_class(result: subprocess.CompletedProcess[str]) -> int:
-    """The script's exit code, which make reports as `Error N` (make itself exits 2)."""
-    found = re.search(r"\*\*\* \[[^\]]+\] Error (\d+)$", result.stderr, re.MULTILINE)
-    assert result.returncode == 2, said(result)
-    assert found is not None, said(result)
-    return int(found.group(1))
 
 
 def install_and_run(project: Project, server: PypiServer, version: str) -> str:

@@ -11,7 +11,6 @@ again, and the failures each step must stop at, leaving the release repository a
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import shutil
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from tests.doubles.gh import FakeGitHub
 from tests.doubles.pypiserver import PypiServer
 from tests.doubles.simple_index import SimpleIndex
 from tests.e2e.copier_cli import COPIER
-from tests.machine import run
+from tests.machine import failure_class, run, said
 
 if TYPE_CHECKING:
     import subprocess
@@ -79,18 +78,6 @@ class Staged:
         changelog = self.path / "CHANGELOG.md"
         section = f"## [{version}] - 2026-12-01\n\n### Fixed\n\n- Version {version}.\n\n"
         changelog.write_text(changelog.read_text().replace("## [", section + "## [", 1))
-
-
-def said(result: subprocess.CompletedProcess[str]) -> str:
-    return result.stdout + result.stderr
-
-
-def failure_class(result: subprocess.CompletedProcess[str]) -> int:
-    """The tools' exit code, which make reports as `Error N` (make itself exits 2)."""
-    found = re.search(r"\*\*\* \[[^\]]+\] Error (\d+)$", result.stderr, re.MULTILINE)
-    assert result.returncode == 2, said(result)
-    assert found is not None, said(result)
-    return int(found.group(1))
 
 
 @pytest.fixture(scope="module")
