@@ -344,17 +344,22 @@ def test_publishers_reach_cloudformation_as_one_list_and_booleans_as_words(tmp_p
     assert text.parameters["Publishers"] == stack.parameters["Publishers"]
 
 
+def _role_names(resolver: cfn.Resolver) -> list[str]:
+    """The names of the IAM roles the stack creates, sorted."""
+    return sorted(
+        resolver.resolve(resource["Properties"]["RoleName"])
+        for resource in resolver.resources().values()
+        if resource["Type"] == "AWS::IAM::Role"
+    )
+
+
 def test_the_roles_stack_py_names_are_the_ones_the_template_creates(tmp_path: Path) -> None:
     stack = load(
         tmp_path,
         Parameters__Publishers={"acme-widgets": "acme/widgets", "acme-tools": "acme/tools"},
     )
     resolver = cfn.Resolver(cfn.load(), stack.parameters)
-    created = sorted(
-        resolver.resolve(resource["Properties"]["RoleName"])
-        for resource in resolver.resources().values()
-        if resource["Type"] == "AWS::IAM::Role"
-    )
+    created = _role_names(resolver)
     assert created == ["acme-tools-release", "acme-widgets-release"]
     role = "with the role arn:aws:iam::123456789012:role"
     assert stack.who_publishes() == [
@@ -496,11 +501,7 @@ def test_with_a_staging_repository_each_package_stages_and_promotes_with_its_own
         Parameters__Publishers={"acme-widgets": "acme/widgets"},
     )
     resolver = cfn.Resolver(cfn.load(), stack.parameters)
-    created = sorted(
-        resolver.resolve(resource["Properties"]["RoleName"])
-        for resource in resolver.resources().values()
-        if resource["Type"] == "AWS::IAM::Role"
-    )
+    created = _role_names(resolver)
     assert created == ["acme-widgets-release", "acme-widgets-stage"]
     role = "arn:aws:iam::123456789012:role"
     assert stack.who_publishes()[0] == (
