@@ -55,35 +55,30 @@ def version_from_filename(filename: str) -> str:
 
 def file_names(text: str, content_type: str) -> list[str]:
     """Return the file names a simple-API project page lists (PEP 691 JSON or PEP 503 HTML)."""
-    if "json" in content_type:
-        data = json.loads(text)
-        return [str(f.get("filename", "")) for f in data.get("files", []) if isinstance(f, dict)]
-    parser = _Links()
-    parser.feed(text)
-    return parser.names
+    return listed_files(text, content_type)[0]
 
 
-def file_hashes(text: str, content_type: str) -> dict[str, str]:
-    """Each listed file's SHA-256, where the page gives one.
+def listed_files(text: str, content_type: str) -> tuple[list[str], dict[str, str]]:
+    """The file names a project page lists, and each one's SHA-256 where the page gives one.
 
     PEP 691's `hashes`, or PEP 503's `#sha256=` link fragment: how an index says which bytes it
-    serves.
+    serves. One parse of the page for both.
     """
-    found: dict[str, str] = {}
+    hashes: dict[str, str] = {}
     if "json" in content_type:
-        for entry in json.loads(text).get("files", []):
-            hashes = entry.get("hashes") if isinstance(entry, dict) else None
-            if isinstance(hashes, dict) and hashes.get("sha256"):
-                found[str(entry.get("filename", ""))] = str(hashes["sha256"]).lower()
-        return found
+        entries = [f for f in json.loads(text).get("files", []) if isinstance(f, dict)]
+        for entry in entries:
+            given = entry.get("hashes")
+            if isinstance(given, dict) and given.get("sha256"):
+                hashes[str(entry.get("filename", ""))] = str(given["sha256"]).lower()
+        return [str(f.get("filename", "")) for f in entries], hashes
     parser = _Links()
     parser.feed(text)
     for name, href in parser.hrefs.items():
-        fragment = href.partition("#")[2]
-        kind, _, digest = fragment.partition("=")
+        kind, _, digest = href.partition("#")[2].partition("=")
         if kind == "sha256" and digest:
-            found[name] = digest.lower()
-    return found
+            hashes[name] = digest.lower()
+    return parser.names, hashes
 
 
 def versions_from_page(body: bytes, content_type: str) -> tuple[str, ...]:

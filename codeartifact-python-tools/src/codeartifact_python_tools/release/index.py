@@ -124,8 +124,7 @@ def fetch_listing(url: str, credentials: Credentials | None) -> Listing:
 def _file_names(body: bytes, kind: str, shown: str) -> tuple[list[str], dict[str, str]]:
     text = body.decode("utf-8", "replace")
     try:
-        names = simple_api.file_names(text, kind)
-        hashes = simple_api.file_hashes(text, kind)
+        names, hashes = simple_api.listed_files(text, kind)
     except (ValueError, AttributeError, TypeError):
         msg = f"The index at {shown} answered broken JSON ({kind}): try again later."
         raise ReleaseError(ExitCode.BAD_ANSWER, msg) from None
