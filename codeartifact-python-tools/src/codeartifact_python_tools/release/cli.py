@@ -102,8 +102,9 @@ def _login(_: argparse.Namespace) -> None:
     # A staged release's other repository: one token serves the domain, whose repositories share
     # one origin in CodeArtifact; a test's two local indexes do not.
     staged = settings.load_staging() if os.environ.get(settings.STAGING_VARIABLE) else None
-    if staged is not None and staged.service != config.service:
-        index.store_credentials(staged, token.value)
+    other = staged if staged is not None and staged.service != config.service else None
+    if other is not None:
+        index.store_credentials(other, token.value)
     say(
         f"Logged in to CodeArtifact domain {config.domain} ({config.owner}, {config.region}). "
         f"uv now sends the token to {config.service} (kept in uv's credential store, outside "
@@ -111,8 +112,8 @@ def _login(_: argparse.Namespace) -> None:
     )
     # Only the expiry, for `make doctor`; the login has worked whether or not it can be written.
     note = expiry.record(os.environ, config.service, token.value, token.expiration)
-    if staged is not None and staged.service != config.service:
-        note = expiry.record(os.environ, staged.service, token.value, token.expiration) or note
+    if other is not None:
+        note = expiry.record(os.environ, other.service, token.value, token.expiration) or note
     if note:
         say(f"note: {note}; `make doctor` will not know when the token expires.")
     if os.environ.get(settings.PASSWORD_VARIABLE):
