@@ -155,11 +155,7 @@ def smoke(release_settings: Settings, staging: Settings, release: Release) -> No
     each console script must answer `--version` with it, and the files pass `twine check`.
     """
     credentials = publish.require_credentials(staging)
-    staged = compare(release, publish.probe(staging, release, credentials))
-    if staged.absent:
-        raise not_staged(staging, release)
-    if not staged.identical:
-        raise publish.staged_differs(staging, release, staged.describe())
+    _require_staged(staging, release, credentials)
     wheel = next((path for path in release.files if path.suffix == ".whl"), None)
     if wheel is None:
         msg = f"dist/ has no wheel of {release.name} {release.version}: `make release-dist`."
@@ -344,6 +340,15 @@ def _nothing_promoted(staging: Settings, release: Release) -> str:
     )
 
 
+def _require_staged(staging: Settings, release: Release, credentials: Credentials | None) -> None:
+    """Staging must hold exactly dist/'s files of the version: none is not staged, others differ."""
+    staged = compare(release, publish.probe(staging, release, credentials))
+    if staged.absent:
+        raise not_staged(staging, release)
+    if not staged.identical:
+        raise publish.staged_differs(staging, release, staged.describe())
+
+
 def not_staged(staging: Settings, release: Release) -> ReleaseError:
     """The version is not in staging: it must be staged (and tried) first."""
     msg = (
@@ -375,12 +380,7 @@ def promote(release_settings: Settings, staging: Settings, release: Release) -> 
         return
     if not released.absent:
         raise released_differs(release_settings, release, released)
-    staging_credentials = find_credentials(staging) or credentials
-    staged = compare(release, publish.probe(staging, release, staging_credentials))
-    if staged.absent:
-        raise not_staged(staging, release)
-    if not staged.identical:
-        raise publish.staged_differs(staging, release, staged.describe())
+    _require_staged(staging, release, find_credentials(staging) or credentials)
     name, version = release.name, release.version
     outcome = tokens.copy_version(release_settings, staging.repository, name, version)
     _confirm_promoted(release_settings, release, credentials, outcome)
