@@ -15,7 +15,7 @@ from tests.answer_sets import ANSWER_SETS
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.simple_index import SimpleIndex
 from tests.machine import path_with_interpreters
-from tests.releases import NOT_TEMPLATE
+from tests.releases import NOT_TEMPLATE, packed
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -121,7 +121,7 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT, repo, ignore=NOT_TEMPLATE, symlinks=True)
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "template"], ["tag", "99.0.0"]):
         subprocess.run(["git", *args], cwd=repo, check=True)
-    return repo
+    return packed(repo)
 
 
 def render(copie: Copie, answer_set: str, **extra: object) -> Path:

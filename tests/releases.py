@@ -20,6 +20,18 @@ SECOND_RELEASE = "d4ffd7f"
 NOT_TEMPLATE = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
 
 
+def packed(repository: Path) -> Path:
+    """Pack a template repository's objects, as a clone from a git host has them.
+
+    Copier clones the template on every run. A fresh commit leaves hundreds of loose objects,
+    each linked or copied on its own by the clone: here that cost 10 to 140 ms more system time
+    per clone than one pack (git clone and checkout, 30 in a row), and the suite runs copier
+    hundreds of times.
+    """
+    git("repack", "-a", "-d", "-q", cwd=repository)
+    return repository
+
+
 def release_history(destination: Path, current: str) -> Path:
     """Clone this repository: releases 0.1.0 and 0.2.0 tagged, the working tree as CURRENT."""
     # No tags: this repository may carry its own (v0.1.0 among them, as the README says).
@@ -32,4 +44,4 @@ def release_history(destination: Path, current: str) -> Path:
     # --allow-empty: on a clean checkout (CI) the working tree is the commit already.
     git("commit", "--quiet", "--allow-empty", "--message", "The working tree", cwd=destination)
     git("tag", current, cwd=destination)
-    return destination
+    return packed(destination)
