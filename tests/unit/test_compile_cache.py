@@ -1,0 +1,113 @@
+"""hooks/compile_cache.py: copier's Jinja environment compiles each distinct source once."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import pytest
+from copier._main import Worker
+from jinja2 import Environment, TemplateSyntaxError
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compile_cache() -> ModuleType:
+    """hooks/compile_cache.py as copier loads it: a file, not part of a package."""
+    spec = importlib.util.spec_from_file_location(
+        "compile_cache", ROOT / "hooks" / "compile_cache.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["compile_cache"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Count what Jinja really compiles, per source, from here on."""
+    counts: Counter[str] = Counter()
+    compile_source = jinja2.Environment.compile
+
+    def counting(self: Environment, source: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+        counts[str(source)] += 1
+        return compile_source(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return counts
+
+
+def environment(compile_cache: ModuleType, **options: Any) -> Environment:  # noqa: ANN401
+    # Plain text, as copier renders it: no HTML here to escape.
+    return Environment(extensions=[compile_cache.CompileCache], autoescape=False, **options)  # noqa: S701
+
+
+def test_a_source_used_again_is_compiled_once_and_renders_as_before(
+    compile_cache: ModuleType, compiled: Counter[str]
+) -> None:
+    env = environment(compile_cache)
+    source = "{{ name | upper }}-{{ n + 1 }}"
+    first = env.from_string(source).render(name="acme", n=1)
+    again = env.from_string(source).render(name="widgets", n=41)
+    assert (first, again) == ("ACME-2", "WIDGETS-42")
+    assert compiled[source] == 1
+
+
+def test_without_the_extension_every_use_compiles_again(compiled: Counter[str]) -> None:
+    # What the cache is for: Jinja's from_string never remembers (copier calls it ~500 times).
+    env = Environment(autoescape=False)  # noqa: S701 - plain text
+    env.from_string("{{ 1 }}").render()
+    env.from_string("{{ 1 }}").render()
+    assert compiled["{{ 1 }}"] == 2
+
+
+def test_each_environment_compiles_by_its_own_settings(
+    compile_cache: ModuleType, compiled: Counter[str]
+) -> None:
+    source = "a\n{% if true %}\nb{% endif %}"
+    plain = environment(compile_cache)
+    trimmed = environment(compile_cache, trim_blocks=True)
+    assert plain.from_string(source).render() == "a\n\nb"
+    assert trimmed.from_string(source).render() == "a\nb"
+    # An overlay copies its parent's attributes, the cache among them: it must not reuse the
+    # parent's compiled code, made with other settings.
+    assert plain.overlay(trim_blocks=True).from_string(source).render() == "a\nb"
+    assert plain.from_string(source).render() == "a\n\nb"
+    assert compiled[source] == 3
+
+
+def test_a_source_that_does_not_compile_fails_every_time_with_its_message(
+    compile_cache: ModuleType,
+) -> None:
+    env = environment(compile_cache)
+    for _ in range(2):
+        with pytest.raises(TemplateSyntaxError, match="Expected an expression"):
+            env.from_string("{{ }}")
+    # copier hands non-strings (a question's `when: true`) to from_string to learn they are not
+    # templates: the TypeError must still reach it.
+    with pytest.raises(TypeError):
+        env.from_string(True)  # type: ignore[arg-type]  # noqa: FBT003 - copier's own call
+
+
+def test_copiers_environment_for_this_template_compiles_each_source_once(
+    tmp_path: Path, compiled: Counter[str]
+) -> None:
+    # The extension is listed in copier.yml, so copier's own environment caches: a question's
+    # default, validator and `when` are rendered again and again in a real run.
+    with Worker(
+        src_path=str(ROOT), dst_path=tmp_path, unsafe=True, defaults=True, vcs_ref="HEAD"
+    ) as worker:
+        for _ in range(3):
+            rendered = worker.jinja_env.from_string("{{ 'Acme_Widgets' | normalise }}").render()
+            assert rendered == "acme-widgets"
+    assert compiled["{{ 'Acme_Widgets' | normalise }}"] == 1
