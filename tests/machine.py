@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from types import ModuleType
 
 
 def path_with_interpreters() -> str:
@@ -23,6 +26,24 @@ def path_with_interpreters() -> str:
     extra = sorted(str(p) for p in root.glob("versions/3.*/bin"))
     kept = [entry for entry in os.environ["PATH"].split(os.pathsep) if Path(entry).name != "shims"]
     return os.pathsep.join([*kept, *extra])
+
+
+def load_file(path: Path, name: str = "", *, script: bool = False) -> ModuleType:
+    """A Python file loaded on its own, not as part of a package, and run again on every call.
+
+    As copier loads a Jinja extension (by its path), or with `script=True` as `python path` runs
+    it: its folder first on sys.path, where it finds its neighbours.
+    """
+    if script and str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
+    name = name or f"loaded_{path.parent.name}_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def run(

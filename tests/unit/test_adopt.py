@@ -5,7 +5,6 @@ project being adopted (hooks/copier_ext.py). The whole path runs in tests/e2e/te
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 import tomllib
 
 from tests.conftest import ROOT
+from tests.machine import load_file
 from tools.adopt import facts, metadata, plan, project, pyproject, summary
 from tools.adopt.answers import Answers, answers_for, clean_description, parse_data
 from tools.adopt.errors import AdoptError, ExitCode
@@ -804,14 +804,7 @@ def ext(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     """hooks/copier_ext.py loaded the way copier-template-extensions loads it: by file path."""
     monkeypatch.setenv("NAME_GUARD_AWS", "none")
     saved_hook = sys.excepthook
-    spec = importlib.util.spec_from_file_location(
-        "copier_ext_adopt", ROOT / "hooks" / "copier_ext.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    yield module
+    yield load_file(ROOT / "hooks" / "copier_ext.py", "copier_ext_adopt")
     sys.excepthook = saved_hook
 
 

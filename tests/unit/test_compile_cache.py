@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +10,8 @@ import jinja2
 import pytest
 from copier._main import Worker
 from jinja2 import Environment, TemplateSyntaxError
+
+from tests.machine import load_file
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -22,15 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def compile_cache() -> ModuleType:
     """hooks/compile_cache.py as copier loads it: a file, not part of a package."""
-    spec = importlib.util.spec_from_file_location(
-        "compile_cache", ROOT / "hooks" / "compile_cache.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["compile_cache"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_file(ROOT / "hooks" / "compile_cache.py", "compile_cache")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import threading
 import time
@@ -15,6 +14,8 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.validation import ValidationError, Validator
+
+from tests.machine import load_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -32,14 +33,7 @@ def ext(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     """hooks/copier_ext.py loaded the way copier-template-extensions loads it: by file path."""
     monkeypatch.setenv("NAME_GUARD_AWS", "none")
     saved_hook = sys.excepthook
-    spec = importlib.util.spec_from_file_location(
-        "copier_ext_under_test", ROOT / "hooks" / "copier_ext.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    yield module
+    yield load_file(ROOT / "hooks" / "copier_ext.py", "copier_ext_under_test")
     sys.excepthook = saved_hook
 
 
@@ -278,10 +272,7 @@ def test_loading_the_guard_writes_no_bytecode_into_the_template(
         monkeypatch.delitem(sys.modules, name)  # a first load, as in a fresh copier process
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as users run copier
-    spec = importlib.util.spec_from_file_location("copier_ext_fresh", hooks / "copier_ext.py")
-    assert spec is not None
-    assert spec.loader is not None
-    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    load_file(hooks / "copier_ext.py", "copier_ext_fresh")
     source = tools / "src" / package
     assert sys.modules[package].__file__ == str(source / "__init__.py")
     assert sys.modules[f"{package}.guard.session"]  # loaded with the package, not later

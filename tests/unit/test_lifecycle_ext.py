@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from jinja2 import Environment
+
+from tests.machine import load_file
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -23,15 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def lifecycle_ext() -> ModuleType:
     """hooks/lifecycle_ext.py as copier loads it: a file, not part of a package."""
-    spec = importlib.util.spec_from_file_location(
-        "lifecycle_ext", ROOT / "hooks" / "lifecycle_ext.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lifecycle_ext"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_file(ROOT / "hooks" / "lifecycle_ext.py", "lifecycle_ext")
 
 
 def render(destination: Path, answers_file: str, lifecycle_ext: ModuleType) -> str:

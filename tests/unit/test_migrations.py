@@ -5,14 +5,12 @@ The update tool's own pure parts are tested with the tools: codeartifact-python-
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.machine import git
+from tests.machine import git, load_file
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -20,23 +18,9 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load(path: Path) -> ModuleType:
-    """A module as copier runs it: a file on its own, its folder first on sys.path."""
-    if str(path.parent) not in sys.path:
-        sys.path.insert(0, str(path.parent))  # `python hooks/x.py` finds its neighbours there
-    name = f"loaded_{path.parent.name}_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def migrations() -> ModuleType:
-    return load(ROOT / "hooks" / "migrations.py")
+    return load_file(ROOT / "hooks" / "migrations.py", script=True)
 
 
 @pytest.mark.parametrize(

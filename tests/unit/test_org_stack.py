@@ -4,18 +4,17 @@ org/stack.py checks every value of org/stack.json before it asks AWS anything.""
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import os
 import re
 import subprocess
-import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
 from tests import cfn
+from tests.machine import load_file
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,13 +28,7 @@ ORG = cfn.ROOT / "org"
 @functools.cache
 def org_stack() -> ModuleType:
     """org/stack.py, a script the Makefile runs, loaded as a module (once: one OrgError class)."""
-    spec = importlib.util.spec_from_file_location("org_stack", ORG / "stack.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_file(ORG / "stack.py", "org_stack")
 
 
 def test_cfn_lint_finds_nothing_in_the_stack() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.machine import git
+from tests.machine import git, load_file
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -22,14 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def post_copy() -> ModuleType:
     """hooks/post_copy.py as copier runs it: a file, not part of a package, hooks/ on sys.path."""
-    if str(ROOT / "hooks") not in sys.path:
-        sys.path.insert(0, str(ROOT / "hooks"))  # `python hooks/post_copy.py` finds its neighbours
-    spec = importlib.util.spec_from_file_location("post_copy", ROOT / "hooks" / "post_copy.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file(ROOT / "hooks" / "post_copy.py", "post_copy", script=True)
 
 
 @pytest.fixture
