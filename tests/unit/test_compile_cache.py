@@ -56,7 +56,7 @@ def test_a_source_used_again_is_compiled_once_and_renders_as_before(
 
 
 def test_without_the_extension_every_use_compiles_again(compiled: Counter[str]) -> None:
-    # What the cache is for: Jinja's from_string never remembers (copier calls it ~500 times).
+    # What the cache is for: Jinja's from_string never remembers (copier calls it ~400 times).
     env = Environment(autoescape=False)  # noqa: S701 - plain text
     env.from_string("{{ 1 }}").render()
     env.from_string("{{ 1 }}").render()
