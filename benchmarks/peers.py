@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tests.releases import packed, working_tree_release
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -120,30 +122,20 @@ def _timed_steps(steps: Sequence[Step], cwd: Path) -> float:
     return time.perf_counter() - started
 
 
-def _packed(repository: Path) -> Path:
-    # Every template is timed from packed objects, as a clone from a git host has them: copier
-    # clones the template first, and loose objects (a fresh commit, a working copy) made that
-    # clone about 25 ms slower here than the same objects packed.
-    _run(["git", "repack", "-a", "-d", "-q"], repository)
-    return repository
-
-
 def git_clone(source: Path, destination: Path) -> Path:
-    """Clone a template (a clone or a bare mirror) into a working tree; copier clones it again."""
+    """Clone a template (a clone or a bare mirror) into a working tree; copier clones it again.
+
+    Every template is timed from packed objects, as a clone from a git host has them: copier
+    clones the template first, and loose objects (a fresh commit, a working copy) made that
+    clone slower than the same objects packed.
+    """
     _run(["git", "clone", "--quiet", str(source), str(destination)])
-    return _packed(destination)
+    return packed(destination)
 
 
 def this_template_clone(destination: Path) -> Path:
     """Commit, tag and pack the working tree, uncommitted changes included, in a scratch repo."""
-    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*_cache", "dist", "site")
-    shutil.copytree(ROOT, destination, ignore=ignore, symlinks=True)
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "bench"], ["tag", "99.0.0"]):
-        _run(
-            ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", *args],
-            destination,
-        )
-    return _packed(destination)
+    return working_tree_release(destination, "99.0.0")
 
 
 def render(template: Template, destination: Path, *, tasks: bool = False) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from tests.answer_sets import ANSWER_SETS
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.simple_index import SimpleIndex
 from tests.machine import path_with_interpreters
-from tests.releases import NOT_TEMPLATE, packed
+from tests.releases import working_tree_release
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -117,11 +116,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 @pytest.fixture(scope="session")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The working tree as a git repository tagged with a version, the way copier sees a release."""
-    repo = tmp_path_factory.mktemp("template") / "repo"
-    shutil.copytree(ROOT, repo, ignore=NOT_TEMPLATE, symlinks=True)
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "template"], ["tag", "99.0.0"]):
-        subprocess.run(["git", *args], cwd=repo, check=True)
-    return packed(repo)
+    return working_tree_release(tmp_path_factory.mktemp("template") / "repo", "99.0.0")
 
 
 def render(copie: Copie, answer_set: str, **extra: object) -> Path:

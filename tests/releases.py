@@ -32,6 +32,20 @@ def packed(repository: Path) -> Path:
     return repository
 
 
+def working_tree_release(destination: Path, tag: str) -> Path:
+    """The working tree, uncommitted changes included, committed and tagged in a new repository.
+
+    Packed, as copier sees a release of the template: the tests render from it, the bench times it.
+    """
+    shutil.copytree(ROOT, destination, ignore=NOT_TEMPLATE, symlinks=True)
+    # An identity for this commit only: a fresh machine has none.
+    identity = ("-c", "user.name=Template Tests", "-c", "user.email=tests@example.com")
+    for args in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-qm", "template"]):
+        git(*args, cwd=destination)
+    git("tag", tag, cwd=destination)
+    return packed(destination)
+
+
 def release_history(destination: Path, current: str) -> Path:
     """Clone this repository: releases 0.1.0 and 0.2.0 tagged, the working tree as CURRENT."""
     # No tags: this repository may carry its own (v0.1.0 among them, as the README says).

@@ -11,18 +11,23 @@ from tests.conftest import ROOT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from jinja2 import Environment
+
+
+def this_template(dst: Path) -> Worker:
+    """Copier's worker for this template at HEAD, with the working tree's changes.
+
+    Without HEAD copier takes the newest release tag. Use it as a context manager: the worker
+    then deletes its clone of the template afterwards (two were left in the temporary directory
+    on every run).
+    """
+    return Worker(src_path=str(ROOT), dst_path=dst, unsafe=True, defaults=True, vcs_ref="HEAD")
 
 
 @pytest.fixture(scope="module")
 def jinja_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Environment]:
     """Copier's own Jinja environment for this template, extensions included."""
-    dst = tmp_path_factory.mktemp("dst")
-    # HEAD, with the working tree's changes: without it copier takes the newest release tag. As a
-    # context manager the worker deletes its clone of the template afterwards (two were left in
-    # the temporary directory on every run).
-    with Worker(
-        src_path=str(ROOT), dst_path=dst, unsafe=True, defaults=True, vcs_ref="HEAD"
-    ) as worker:
+    with this_template(tmp_path_factory.mktemp("dst")) as worker:
         yield worker.jinja_env

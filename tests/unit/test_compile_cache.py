@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 import pytest
-from copier._main import Worker
 from jinja2 import Environment, TemplateSyntaxError
 
 from tests.machine import load_file
+from tests.unit.conftest import this_template
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -96,9 +96,7 @@ def test_copiers_environment_for_this_template_compiles_each_source_once(
 ) -> None:
     # The extension is listed in copier.yml, so copier's own environment caches: a question's
     # default, validator and `when` are rendered again and again in a real run.
-    with Worker(
-        src_path=str(ROOT), dst_path=tmp_path, unsafe=True, defaults=True, vcs_ref="HEAD"
-    ) as worker:
+    with this_template(tmp_path) as worker:
         for _ in range(3):
             rendered = worker.jinja_env.from_string("{{ 'Acme_Widgets' | normalise }}").render()
             assert rendered == "acme-widgets"
