@@ -105,6 +105,45 @@ def test_lookups_are_cached_per_name() -> None:
         assert index.requests == ["/simple/requests/"]
 
 
+def test_warming_up_loads_the_tls_context_in_the_background(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading  # noqa: PLC0415
+
+    monkeypatch.setattr(fetch, "_TLS", [])
+    fetch.warm_up()
+    for thread in threading.enumerate():
+        if thread.name == "read-warm-up":
+            thread.join(10)
+    assert len(fetch._TLS) == 1  # noqa: SLF001 - loaded before any read asked for it
+    assert fetch._tls() is fetch._TLS[0]  # noqa: SLF001 - and the reads use that one
+
+
+def test_a_head_start_finds_the_index_before_its_lookup_thread_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The lookup's thread then starts with the request, not with reading configuration files
+    # while the caller (copier) holds the interpreter.
+    import threading  # noqa: PLC0415
+
+    where: list[str] = []
+
+    def found_in(chosen: Settings) -> tuple[str, str]:
+        where.append(threading.current_thread().name)
+        return chosen.upstream_url, "NAME_GUARD_UPSTREAM_URL"
+
+    monkeypatch.setattr(upstream, "upstream_index", found_in)
+    bounded.clear_cache()
+    with SimpleIndex.running() as index:
+        api.prefetch("acme-gadgets", settings(index.url, aws="none"))
+        assert where == [threading.current_thread().name]
+        found = upstream.lookup_upstream("acme-gadgets", settings(index.url, aws="none"))
+        assert index.requests == ["/simple/acme-gadgets/"]  # the head start's one request
+    assert found.status is Status.FREE
+    assert len(where) == 1
+    bounded.clear_cache()
+
+
 def test_offline_asks_nothing() -> None:
     with SimpleIndex.running() as index:
         found = upstream.lookup_upstream("requests", settings(index.url, offline=True))

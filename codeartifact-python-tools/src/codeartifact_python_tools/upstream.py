@@ -200,17 +200,20 @@ def fetch_upstream(name: str, index_url: str, timeout: float) -> UpstreamFinding
     return UpstreamFinding(Status.TAKEN, shown, versions)
 
 
+def index_of_the_run(settings: Settings) -> tuple[str, str]:
+    """Return upstream_index's answer, found once per run: it is the same for every name."""
+    sources = tuple(os.environ.get(key, "") for key in _INDEX_VARIABLES)
+    return CACHE.get_or_run(
+        ("upstream-index", settings.upstream_url, settings.timeout, sources),
+        lambda: upstream_index(settings),  # it may start `uv help`
+    )
+
+
 def lookup_upstream(name: str, settings: Settings) -> UpstreamFinding:
     """Look `name` up on the public index, once per name."""
     if settings.offline:
         return UpstreamFinding(Status.SKIPPED, reason="lookups are off (NAME_GUARD_OFFLINE=1)")
-    # Where to ask is the same for every name of a run: found once (it may start `uv help`).
-    sources = tuple(os.environ.get(key, "") for key in _INDEX_VARIABLES)
-    found = CACHE.get_or_run(
-        ("upstream-index", settings.upstream_url, settings.timeout, sources),
-        lambda: upstream_index(settings),
-    )
-    index_url, source = found
+    index_url, source = index_of_the_run(settings)
     if not index_url:
         return UpstreamFinding(Status.UNKNOWN, reason=source)
     key = ("upstream", normalise_name(name), index_url, settings.timeout)

@@ -106,6 +106,9 @@ def prefetch(name: str, settings: Settings) -> None:
     """
     if settings.offline or not syntax_verdict(name, settings.policy).ok:
         return
+    # Where to ask is found here, before the lookup's thread starts: the thread then begins with
+    # the request while the caller goes on, instead of sharing the interpreter with it first.
+    upstream.index_of_the_run(settings)
     Calls({"prefetch": partial(NetworkLookups(settings).upstream, name)})
 
 
