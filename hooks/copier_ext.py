@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ _HOOKS = Path(__file__).resolve().parent
 # its own, so the package is importable only with its src/ folder on sys.path.
 _TOOLS_SRC = _HOOKS.parent / "codeartifact-python-tools" / "src"
 _PACKAGE = "codeartifact_python_tools"
+_KEEP = 4  # kept copies of the tools' source (see _kept_copy)
 
 
 def _fingerprint(package: Path) -> str:
@@ -42,6 +44,77 @@ def _fingerprint(package: Path) -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _copier_operation() -> str:
+    """Say `copy` or `update`, as copier records it for the run ("" when it cannot be told)."""
+    try:
+        operation = importlib.import_module("copier._main")._operation.get(None)  # noqa: SLF001
+    except (ImportError, AttributeError):
+        return ""
+    return str(operation or "")
+
+
+def _warm_up(package: str) -> None:
+    # A copy looks its name up on the public index: what those reads need (the TLS context above
+    # all) is prepared beside the rest of this import and copier's questions, not after them.
+    if _copier_operation() != "copy":
+        return
+    settings = importlib.import_module(f"{package}.guard.settings")
+    with contextlib.suppress(Exception):  # a head start only: the first read loads it anyway
+        if not settings.Settings.from_env(os.environ).offline:
+            importlib.import_module(f"{package}.fetch").warm_up()
+
+
+def _cache_home() -> Path:
+    xdg = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    return xdg if xdg.is_absolute() else Path.home() / ".cache"  # a relative one is ignored
+
+
+def _kept_copy(mine: str) -> Path:
+    """Return the folder to import the tools from: a kept copy of this clone's source, or the clone.
+
+    copier clones the template afresh for every run, so Python compiles the guard's modules
+    again each time (about 25 ms before the name's lookup can start). A copy of the same source
+    kept in the user's cache, named by its fingerprint and checked against it on every use, is
+    imported like any installed package, with its bytecode cached beside it. Each template
+    release with other tools code gets its own copy; the few newest are kept. Without a usable
+    cache the clone's own source is imported, as it always could be.
+    """
+    root = _cache_home() / "codeartifact-python-template"
+    kept = root / f"tools-{mine[:16]}"
+    try:
+        if not (kept / _PACKAGE).is_dir() or _fingerprint(kept / _PACKAGE) != mine:
+            root.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=f"{kept.name}.", dir=root))
+            shutil.copytree(
+                _TOOLS_SRC / _PACKAGE,
+                scratch / _PACKAGE,
+                ignore=shutil.ignore_patterns("__pycache__"),
+            )
+            shutil.rmtree(kept, ignore_errors=True)  # a copy that no longer matches
+            try:
+                scratch.rename(kept)
+            except OSError:  # another copier run put its copy there first
+                shutil.rmtree(scratch, ignore_errors=True)
+            if _fingerprint(kept / _PACKAGE) != mine:
+                return _TOOLS_SRC
+        os.utime(kept)  # kept by recent use: older copies go first
+    except OSError:
+        return _TOOLS_SRC
+    _prune(root)
+    return kept
+
+
+def _prune(root: Path) -> None:
+    def used(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:  # removed by another run meanwhile
+            return 0.0
+
+    for old in sorted(root.glob("tools-*"), key=used)[:-_KEEP]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _use_this_guard() -> None:
@@ -61,15 +134,17 @@ def _use_this_guard() -> None:
             return
         for module in [m for m in sys.modules if m == _PACKAGE or m.startswith(f"{_PACKAGE}.")]:
             del sys.modules[module]
-    if str(_TOOLS_SRC) in sys.path:
-        sys.path.remove(str(_TOOLS_SRC))
-    sys.path.insert(0, str(_TOOLS_SRC))
-    # No bytecode: this is copier's temporary clone, deleted after the run, so nothing would read
-    # it again, and writing it would only cost time.
+    source = _kept_copy(mine)
+    if str(source) in sys.path:
+        sys.path.remove(str(source))
+    sys.path.insert(0, str(source))
     writes_bytecode = sys.dont_write_bytecode
-    sys.dont_write_bytecode = True
+    # No bytecode in copier's temporary clone: it is deleted after the run, so nothing would read
+    # it again, and writing it would only cost time.
+    sys.dont_write_bytecode = writes_bytecode or source == _TOOLS_SRC
     try:
         package = importlib.import_module(_PACKAGE)
+        _warm_up(_PACKAGE)
         # The adapter's memory, looked up later: loaded now, from this clone.
         importlib.import_module(f"{_PACKAGE}.guard.session")
         importlib.import_module(f"{_PACKAGE}.guard.api")
@@ -480,15 +555,6 @@ def _copier_worker() -> Any:  # noqa: ANN401 - copier's Worker, found on the sta
             return candidate
         frame = frame.f_back
     return None
-
-
-def _copier_operation() -> str:
-    """Say `copy` or `update`, as copier records it for the run ("" when it cannot be told)."""
-    try:
-        operation = importlib.import_module("copier._main")._operation.get(None)  # noqa: SLF001
-    except (ImportError, AttributeError):
-        return ""
-    return str(operation or "")
 
 
 def _prefetch() -> None:

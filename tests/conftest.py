@@ -90,6 +90,9 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             # once, not in each of the dozens of projects (about 1.5 s of CPU a check). mypy
             # checks each file's hash against the cache, so a project's own code is always read.
             "MYPY_CACHE_DIR": str(home / "mypy-cache"),
+            # Caches the tests' programs keep for the user (the copier adapter's copy of the
+            # tools' source among them) go here, never into the user's own.
+            "XDG_CACHE_HOME": str(home / "cache"),
             "PATH": f"{fake_bin}{os.pathsep}{path_with_interpreters()}",
             STATE_ENV: str(fake.state_file),
             "COPIER_SETTINGS_PATH": str(home / "copier-settings.yml"),

@@ -6,7 +6,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 from jinja2 import Environment
@@ -255,29 +255,121 @@ def test_typing_asks_nothing_and_enter_gives_the_verdict_at_the_prompt(
     assert upstream.project_requests("acme-free") == ["/simple/acme-free/"]
 
 
-def test_loading_the_guard_writes_no_bytecode_into_the_template(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # copier loads the adapter from its temporary clone, and the guard from the tools' source
-    # there: a clone deleted after the run, where bytecode would be written for nobody.
+PACKAGE = "codeartifact_python_tools"
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Path:
+    """A copy of the template's hooks and tools source, as copier's temporary clone has them."""
     import shutil  # noqa: PLC0415
 
     clone = tmp_path / "clone"
-    hooks, tools = clone / "hooks", clone / "codeartifact-python-tools"
     no_cache = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(ROOT / "hooks", hooks, ignore=no_cache)
-    shutil.copytree(ROOT / "codeartifact-python-tools" / "src", tools / "src", ignore=no_cache)
-    package = "codeartifact_python_tools"
-    for name in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
+    shutil.copytree(ROOT / "hooks", clone / "hooks", ignore=no_cache)
+    source = ROOT / "codeartifact-python-tools" / "src"
+    shutil.copytree(source, clone / "codeartifact-python-tools" / "src", ignore=no_cache)
+    return clone
+
+
+def load_as_copier_does(clone: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Load the adapter from `clone` as a fresh copier process does; return the guard's folder."""
+    for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
         monkeypatch.delitem(sys.modules, name)  # a first load, as in a fresh copier process
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as users run copier
-    load_file(hooks / "copier_ext.py", "copier_ext_fresh")
-    source = tools / "src" / package
-    assert sys.modules[package].__file__ == str(source / "__init__.py")
-    assert sys.modules[f"{package}.guard.session"]  # loaded with the package, not later
-    assert not list(tools.rglob("__pycache__"))
+    load_file(clone / "hooks" / "copier_ext.py", "copier_ext_fresh")
+    assert sys.modules[f"{PACKAGE}.guard.session"]  # loaded with the package, not later
     assert sys.dont_write_bytecode is False  # the setting is the user's again
+    return Path(sys.modules[PACKAGE].__file__ or "").parent
+
+
+def test_the_guard_is_imported_from_a_kept_copy_with_its_bytecode(
+    clone: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # copier's clone is deleted after the run: bytecode written there would serve nobody, and
+    # compiling the guard in every run delays the name's lookup. A copy kept in the user's
+    # cache serves every later run of the same tools source, its bytecode with it.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept = load_as_copier_does(clone, monkeypatch)
+    assert kept.parent.parent == tmp_path / "cache" / "codeartifact-python-template"
+    assert kept.parent.name.startswith("tools-")
+    assert not list((clone / "codeartifact-python-tools").rglob("__pycache__"))
+    assert list((kept / "guard" / "__pycache__").glob("api.*.pyc"))
+    source = clone / "codeartifact-python-tools" / "src" / PACKAGE
+    for path in source.rglob("*.py"):
+        assert (kept / path.relative_to(source)).read_bytes() == path.read_bytes()
+    # The next run (a new clone of the same release) imports the same copy.
+    assert load_as_copier_does(clone, monkeypatch) == kept
+
+
+def test_a_kept_copy_that_differs_from_the_clone_is_replaced(
+    clone: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept = load_as_copier_does(clone, monkeypatch)
+    edited = kept / "guard" / "api.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "raise SystemExit(9)\n", "utf-8")
+    assert load_as_copier_does(clone, monkeypatch) == kept
+    source = clone / "codeartifact-python-tools" / "src" / PACKAGE / "guard" / "api.py"
+    assert edited.read_bytes() == source.read_bytes()
+
+
+def test_without_a_usable_cache_the_clone_is_imported_and_left_without_bytecode(
+    clone: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    loaded = load_as_copier_does(clone, monkeypatch)
+    assert loaded == clone / "codeartifact-python-tools" / "src" / PACKAGE
+    assert not list((clone / "codeartifact-python-tools").rglob("__pycache__"))
+
+
+@pytest.mark.parametrize(
+    ("operation", "offline", "warmed"),
+    [("copy", "", True), ("copy", "1", False), ("update", "", False)],
+)
+def test_a_copy_starts_loading_the_tls_context_as_the_adapter_loads(
+    operation: Literal["copy", "update"],
+    offline: str,
+    *,
+    warmed: bool,
+    clone: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A copy will look its name up: OpenSSL loads the CA bundle beside copier's start-up. An
+    # update of a project that owns its name, or lookups switched off, asks nothing.
+    import threading  # noqa: PLC0415
+
+    from copier import _main  # noqa: PLC0415 - copier's record of the operation under way
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(clone.parent / "cache"))
+    monkeypatch.setenv("NAME_GUARD_OFFLINE", offline)
+    token = _main._operation.set(operation)  # noqa: SLF001 - what copier sets
+    try:
+        load_as_copier_does(clone, monkeypatch)
+    finally:
+        _main._operation.reset(token)  # noqa: SLF001
+    for thread in threading.enumerate():
+        if thread.name == "read-warm-up":
+            thread.join(10)
+    assert bool(sys.modules[f"{PACKAGE}.fetch"]._TLS) is warmed  # noqa: SLF001
+
+
+def test_only_the_newest_kept_copies_stay(
+    clone: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os  # noqa: PLC0415
+
+    root = tmp_path / "cache" / "codeartifact-python-template"
+    for age in range(6):  # copies of older releases, the oldest last
+        old = root / f"tools-old{age}"
+        (old / PACKAGE).mkdir(parents=True)
+        os.utime(old, (1_000_000 - age, 1_000_000 - age))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept = load_as_copier_does(clone, monkeypatch).parent
+    left = sorted(path.name for path in root.iterdir())
+    assert left == sorted([kept.name, "tools-old0", "tools-old1", "tools-old2"])
 
 
 def test_the_likely_name_is_looked_up_while_copier_starts(
