@@ -145,7 +145,7 @@ def _use_this_guard() -> None:
     try:
         package = importlib.import_module(_PACKAGE)
         _warm_up(_PACKAGE)
-        # The adapter's memory, looked up later: loaded now, from this clone.
+        # The adapter's memory, looked up later: loaded now, from this source.
         importlib.import_module(f"{_PACKAGE}.guard.session")
         importlib.import_module(f"{_PACKAGE}.guard.api")
     finally:
