@@ -24,9 +24,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
@@ -417,6 +418,9 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
         _revalidate_on_enter(buffer)
         return ""
     verdict = verdicts.get(key)
+    if verdict is None and where == "batch" and _asks_nothing(ctx):
+        _check_later(key, name, settings, adopting=adopting)
+        return ""  # name_guard_verdict, the last question's, waits for it
     if verdict is None:
         verdict = api.check_name(name, settings, new_package=not adopting)
         verdicts[key] = verdict
@@ -429,6 +433,66 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
         _show_above_prompt(f"package_name: {verdict.message}")
         return f"{verdict.summary} (details above): type another name"
     return f"package_name: {verdict.message}"
+
+
+# --- A batch copy's verdict waits for the last question -----------------------------------------
+#
+# With --defaults (or no terminal) copier asks nothing: the questions after package_name are
+# answered while its lookups run, and the verdict is waited for by the questionnaire's last
+# question, still before anything is written. A refusal then ends the copy with the same message,
+# and as the first line, as it would at package_name.
+
+
+def _asks_nothing(ctx: Context) -> bool:
+    """Whether copier answers every question of this run without a prompt."""
+    conf = ctx.get("_copier_conf")
+    defaults = isinstance(conf, Mapping) and bool(conf.get("defaults"))
+    return defaults or not sys.stdin.isatty()
+
+
+def _check_later(key: tuple[object, ...], name: str, settings: Settings, *, adopting: bool) -> None:
+    """Start checking `name` in the background, once; name_guard_verdict waits for it."""
+    outcome: list[object] = []
+
+    def check() -> None:
+        try:
+            outcome.append(api.check_name(name, settings, new_package=not adopting))
+        except Exception as error:  # noqa: BLE001 - raised again in the waiting thread
+            outcome.append(error)
+
+    session = _session()
+    with session.lock:
+        if key in session.later:
+            return
+        thread = threading.Thread(target=check, daemon=True, name="name-verdict")
+        session.later[key] = (thread, outcome)
+    thread.start()
+
+
+def name_guard_verdict() -> str:
+    """Global: wait for the checks a batch copy left running; "" when the name may be used.
+
+    A refused name raises copier's own validation error for package_name, which ends the copy
+    with its message, exactly as a refusal at that question does.
+    """
+    _flush()
+    session = _session()
+    with session.lock:
+        waiting, session.later = session.later, {}
+    for key, (thread, outcome) in waiting.items():
+        name, settings, adopting = str(key[0]), cast("Settings", key[1]), bool(key[2])
+        # The check bounds its own lookups; this bound only guards against one that does not.
+        thread.join(4 * settings.timeout + 5)
+        found = outcome[0] if outcome else api.check_name(name, settings, new_package=not adopting)
+        if isinstance(found, Exception):
+            raise found
+        verdict = cast("Verdict", found)
+        session.verdicts[key] = verdict
+        if not verdict.ok:
+            msg = f"Validation error for question 'package_name': package_name: {verdict.message}"
+            raise ValueError(msg)
+        _tell(verdict, in_prompt=False)
+    return ""
 
 
 @pass_context
@@ -630,6 +694,7 @@ class NameGuardExtension(Extension):
         environment.filters["import_name"] = import_name
         environment.globals.update(
             name_guard=name_guard,
+            name_guard_verdict=name_guard_verdict,
             import_name_problem=import_name_problem,
             cli_name_problem=cli_name_problem,
             prefix_problem=prefix_problem,

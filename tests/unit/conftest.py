@@ -10,10 +10,27 @@ from copier._main import Worker
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
     from pathlib import Path
+    from typing import Any
 
     from jinja2 import Environment
+
+
+def check_package_name(environment: Environment, context: Mapping[str, Any]) -> str:
+    """package_name's check as copier runs it; the message copier would show, or "".
+
+    Its validator first; in a copy that asks nothing (--defaults, or no terminal, as under
+    pytest), the verdict is then waited for at the questionnaire's last question (name_verdict).
+    """
+    message = environment.from_string("{{ name_guard(package_name) }}").render(context).strip()
+    if message:
+        return message
+    try:
+        environment.from_string("{{ name_guard_verdict() }}").render(context)
+    except ValueError as refusal:
+        return str(refusal).removeprefix("Validation error for question 'package_name': ")
+    return ""
 
 
 def this_template(dst: Path) -> Worker:

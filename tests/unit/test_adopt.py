@@ -16,6 +16,7 @@ import tomllib
 
 from tests.conftest import ROOT
 from tests.machine import load_file
+from tests.unit.conftest import check_package_name
 from tools.adopt import facts, metadata, plan, project, pyproject, summary
 from tools.adopt.answers import Answers, answers_for, clean_description, parse_data
 from tools.adopt.errors import AdoptError, ExitCode
@@ -809,7 +810,7 @@ def ext(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
 
 
 def validate(ext: ModuleType, name: str, data: dict[str, str]) -> str:
-    """package_name's validator as copier runs it with --data (batch mode)."""
+    """package_name's check as copier runs it with --data (batch mode)."""
     environment = jinja2.Environment(extensions=[ext.NameGuardExtension])  # noqa: S701 - text
     context = {
         "codeartifact_domain": "acme",
@@ -827,7 +828,7 @@ def validate(ext: ModuleType, name: str, data: dict[str, str]) -> str:
             "answers_file": Path(".copier-answers.yml"),
         },
     }
-    return environment.from_string("{{ name_guard(package_name) }}").render(context).strip()
+    return check_package_name(environment, context)
 
 
 @pytest.mark.usefixtures("upstream")

@@ -16,6 +16,7 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.validation import ValidationError, Validator
 
 from tests.machine import load_file
+from tests.unit.conftest import check_package_name
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -65,9 +66,9 @@ ANSWERS = {
 
 
 def validate(env: Environment, name: str, **context: Any) -> str:  # noqa: ANN401
-    """Render package_name's validator from copier.yml with a context like copier's."""
+    """package_name's check, as copier runs it with a context like copier's."""
     context = {**ANSWERS, "_copier_conf": conf(), **context, "package_name": name}
-    return env.from_string("{{ name_guard(package_name) }}").render(context).strip()
+    return check_package_name(env, context)
 
 
 class FakeTTY:
@@ -111,6 +112,40 @@ def test_a_name_taken_upstream_is_refused_in_batch_mode(
     )
     assert upstream.url + "flask-sqlalchemy/" in message
     assert "acme-flask-sqlalchemy" in message  # a suggestion, checked free
+
+
+def test_a_copy_that_asks_nothing_refuses_a_taken_name_at_the_last_question(
+    env: Environment, upstream: SimpleIndex
+) -> None:
+    # copier goes on with the questions after package_name while its lookups run; the verdict
+    # is waited for by the last question (name_verdict), before anything is written.
+    context = {**ANSWERS, "_copier_conf": conf(), "package_name": "requests"}
+    assert env.from_string("{{ name_guard(package_name) }}").render(context) == ""
+    last = env.from_string("{{ name_guard_verdict() }}")
+    with pytest.raises(ValueError, match="is taken") as refusal:
+        last.render(context)
+    assert str(refusal.value).startswith(
+        "Validation error for question 'package_name': package_name: requests is taken"
+    )
+    assert upstream.url + "requests/" in str(refusal.value)
+    assert last.render(context) == ""  # waited for once
+
+
+def test_a_copy_that_prompts_for_the_rest_refuses_a_taken_name_at_once(
+    env: Environment, upstream: SimpleIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --data package_name=... at a terminal: the other questions are asked, so the verdict must
+    # not wait for them.
+    monkeypatch.setattr(sys, "stdin", FakeTTY())
+    data = {"package_name": "requests"}
+    context = {
+        **ANSWERS,
+        "_copier_conf": conf(defaults=False, data=data),
+        "package_name": "requests",
+    }
+    message = env.from_string("{{ name_guard(package_name) }}").render(context)
+    assert message.startswith("package_name: requests is taken")
+    assert upstream.url + "requests/" in message
 
 
 @pytest.mark.usefixtures("upstream")

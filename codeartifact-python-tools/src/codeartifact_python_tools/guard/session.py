@@ -23,6 +23,11 @@ class Session:
     pending: list[str] = field(default_factory=list)  # warnings waiting for a prompt to close
     lock: threading.Lock = field(default_factory=threading.Lock)
     flush_at_exit: bool = False  # the copier adapter registered its exit handler
+    # Checks a batch copy left running at package_name, by verdict key: each one's thread and,
+    # once it has finished, what it came to (a verdict, or the error it raised).
+    later: dict[tuple[object, ...], tuple[threading.Thread, list[object]]] = field(
+        default_factory=dict
+    )
 
     def clear(self) -> None:
         """Forget everything (tests)."""
@@ -31,6 +36,7 @@ class Session:
             self.verdicts.clear()
             self.shown.clear()
             self.pending.clear()
+            self.later.clear()
 
 
 SESSION = Session()
