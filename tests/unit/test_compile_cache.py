@@ -101,3 +101,82 @@ def test_copiers_environment_for_this_template_compiles_each_source_once(
             rendered = worker.jinja_env.from_string("{{ 'Acme_Widgets' | normalise }}").render()
             assert rendered == "acme-widgets"
     assert compiled["{{ 'Acme_Widgets' | normalise }}"] == 1
+
+
+# --- The template's files: compiled once across runs ------------------------------------------
+
+
+def file_environment(compile_cache: ModuleType, folder: Path, **options: Any) -> Environment:  # noqa: ANN401
+    """An environment that loads templates by name from `folder`, as copier loads its files."""
+    loader = jinja2.FileSystemLoader(folder)
+    extensions = [compile_cache.CompileCache]
+    return Environment(loader=loader, extensions=extensions, autoescape=False, **options)  # noqa: S701 - plain text, as copier renders it
+
+
+def clone_with(folder: Path, source: str) -> Path:
+    """A template folder holding one file, Makefile.jinja: a new clone of the template."""
+    folder.mkdir(parents=True)
+    (folder / "Makefile.jinja").write_text(source, encoding="utf-8")
+    return folder
+
+
+MAKEFILE = "{% for t in targets %}\n{{ t }}:{% endfor %}"
+
+
+def test_a_file_is_compiled_once_across_runs_from_new_clones(
+    compile_cache: ModuleType,
+    compiled: Counter[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rendered = [
+        file_environment(compile_cache, clone_with(tmp_path / f"clone{run}", MAKEFILE))
+        .get_template("Makefile.jinja")
+        .render(targets=["check", "build"])
+        for run in range(3)  # three copier runs, each with its own clone of the template
+    ]
+    assert rendered == ["\ncheck:\nbuild:"] * 3
+    assert compiled[MAKEFILE] == 1
+    assert list((tmp_path / "cache" / "codeartifact-python-template" / "jinja").iterdir())
+
+
+def test_a_changed_file_or_other_settings_compile_again(
+    compile_cache: ModuleType,
+    compiled: Counter[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = clone_with(tmp_path / "first", MAKEFILE)
+    assert (
+        file_environment(compile_cache, first).get_template("Makefile.jinja").render(targets=["a"])
+        == "\na:"
+    )
+    changed = MAKEFILE.replace(":", " ::")
+    later = clone_with(tmp_path / "later", changed)  # a new release changed the file
+    assert (
+        file_environment(compile_cache, later).get_template("Makefile.jinja").render(targets=["a"])
+        == "\na ::"
+    )
+    # The same file under other settings (trim_blocks) compiles to other code.
+    trimmed = file_environment(
+        compile_cache, clone_with(tmp_path / "trimmed", MAKEFILE), trim_blocks=True
+    )
+    assert trimmed.get_template("Makefile.jinja").render(targets=["a", "b"]) == "a:b:"
+    assert (compiled[MAKEFILE], compiled[changed]) == (2, 1)
+
+
+def test_without_a_usable_cache_folder_files_still_render(
+    compile_cache: ModuleType,
+    compiled: Counter[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    for run in range(2):
+        env = file_environment(compile_cache, clone_with(tmp_path / f"clone{run}", MAKEFILE))
+        assert env.get_template("Makefile.jinja").render(targets=["x"]) == "\nx:"
+    assert compiled[MAKEFILE] == 2  # compiled in each run, as Jinja does without a cache
