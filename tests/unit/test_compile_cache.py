@@ -123,47 +123,47 @@ def clone_with(folder: Path, source: str) -> Path:
 MAKEFILE = "{% for t in targets %}\n{{ t }}:{% endfor %}"
 
 
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's cache folder, empty: where the compiled files are kept."""
+    home = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def makefile(env: Environment, *targets: str) -> str:
+    """Render the clone's Makefile.jinja, loaded by name as copier loads a template file."""
+    return env.get_template("Makefile.jinja").render(targets=list(targets))
+
+
 def test_a_file_is_compiled_once_across_runs_from_new_clones(
-    compile_cache: ModuleType,
-    compiled: Counter[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    compile_cache: ModuleType, compiled: Counter[str], tmp_path: Path, cache_home: Path
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    rendered = [
-        file_environment(compile_cache, clone_with(tmp_path / f"clone{run}", MAKEFILE))
-        .get_template("Makefile.jinja")
-        .render(targets=["check", "build"])
-        for run in range(3)  # three copier runs, each with its own clone of the template
+    rendered = [  # three copier runs, each with its own clone of the template
+        makefile(
+            file_environment(compile_cache, clone_with(tmp_path / f"clone{run}", MAKEFILE)),
+            "check",
+            "build",
+        )
+        for run in range(3)
     ]
     assert rendered == ["\ncheck:\nbuild:"] * 3
     assert compiled[MAKEFILE] == 1
-    assert list((tmp_path / "cache" / "codeartifact-python-template" / "jinja").iterdir())
+    assert list((cache_home / "codeartifact-python-template" / "jinja").iterdir())
 
 
+@pytest.mark.usefixtures("cache_home")
 def test_a_changed_file_or_other_settings_compile_again(
-    compile_cache: ModuleType,
-    compiled: Counter[str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    compile_cache: ModuleType, compiled: Counter[str], tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    first = clone_with(tmp_path / "first", MAKEFILE)
-    assert (
-        file_environment(compile_cache, first).get_template("Makefile.jinja").render(targets=["a"])
-        == "\na:"
-    )
-    changed = MAKEFILE.replace(":", " ::")
-    later = clone_with(tmp_path / "later", changed)  # a new release changed the file
-    assert (
-        file_environment(compile_cache, later).get_template("Makefile.jinja").render(targets=["a"])
-        == "\na ::"
-    )
+    first = file_environment(compile_cache, clone_with(tmp_path / "first", MAKEFILE))
+    assert makefile(first, "a") == "\na:"
+    changed = MAKEFILE.replace(":", " ::")  # a new release changed the file
+    later = file_environment(compile_cache, clone_with(tmp_path / "later", changed))
+    assert makefile(later, "a") == "\na ::"
     # The same file under other settings (trim_blocks) compiles to other code.
-    trimmed = file_environment(
-        compile_cache, clone_with(tmp_path / "trimmed", MAKEFILE), trim_blocks=True
-    )
-    assert trimmed.get_template("Makefile.jinja").render(targets=["a", "b"]) == "a:b:"
+    clone = clone_with(tmp_path / "trimmed", MAKEFILE)
+    assert makefile(file_environment(compile_cache, clone, trim_blocks=True), "a", "b") == "a:b:"
     assert (compiled[MAKEFILE], compiled[changed]) == (2, 1)
 
 
@@ -178,5 +178,5 @@ def test_without_a_usable_cache_folder_files_still_render(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     for run in range(2):
         env = file_environment(compile_cache, clone_with(tmp_path / f"clone{run}", MAKEFILE))
-        assert env.get_template("Makefile.jinja").render(targets=["x"]) == "\nx:"
+        assert makefile(env, "x") == "\nx:"
     assert compiled[MAKEFILE] == 2  # compiled in each run, as Jinja does without a cache
