@@ -12,8 +12,8 @@ The template's files (the Makefile, the workflows: copier loads them by name) ar
 across runs too, in Jinja's own bytecode cache in the user's cache folder: copier clones the
 template afresh for every run, and compiling its files took about half of a default copy's
 rendering here. Jinja keys that cache by the file's path, which is new in every clone; here it
-is keyed by the template's name and the environment's settings instead, and Jinja checks each
-entry against the file's source before using it.
+is keyed by the template's name, its source's checksum and the environment's settings instead,
+and Jinja checks each entry against the file's source before using it.
 """
 
 # ruff: noqa: INP001 - copier loads this file by path; hooks/ is a directory, not a package
@@ -95,10 +95,15 @@ class KeptBytecode(FileSystemBytecodeCache):
     def get_bucket(
         self, environment: Environment, name: str, filename: str | None, source: str
     ) -> Bucket:
-        """Jinja's own, with another key: the clone's path (`filename`) is new in every run."""
+        """Jinja's own, with another key: the clone's path (`filename`) is new in every run.
+
+        The source's checksum is part of the key, so that `copier update`, which renders the
+        old release and the new one in each project, finds both releases' files compiled.
+        """
         del filename
-        key = hashlib.sha256(f"{settings_key(environment)}|{name}".encode()).hexdigest()
-        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        checksum = self.get_source_checksum(source)
+        key = hashlib.sha256(f"{settings_key(environment)}|{name}|{checksum}".encode()).hexdigest()
+        bucket = Bucket(environment, key, checksum)
         self.load_bytecode(bucket)
         return bucket
 

@@ -161,6 +161,10 @@ def test_a_changed_file_or_other_settings_compile_again(
     changed = MAKEFILE.replace(":", " ::")  # a new release changed the file
     later = file_environment(compile_cache, clone_with(tmp_path / "later", changed))
     assert makefile(later, "a") == "\na ::"
+    # `copier update` renders the old release again beside the new one: both stay compiled.
+    again = file_environment(compile_cache, clone_with(tmp_path / "again", MAKEFILE))
+    assert makefile(again, "a") == "\na:"
+    assert (compiled[MAKEFILE], compiled[changed]) == (1, 1)
     # The same file under other settings (trim_blocks) compiles to other code.
     clone = clone_with(tmp_path / "trimmed", MAKEFILE)
     assert makefile(file_environment(compile_cache, clone, trim_blocks=True), "a", "b") == "a:b:"
