@@ -256,13 +256,19 @@ def _show_above_prompt(text: str) -> None:
     run_in_terminal(show)
 
 
+def _asks_nothing(ctx: Context) -> bool:
+    """Whether copier answers every question of this run without a prompt (--defaults, no tty)."""
+    conf = ctx.get("_copier_conf")
+    defaults = isinstance(conf, Mapping) and bool(conf.get("defaults"))
+    return defaults or not sys.stdin.isatty()
+
+
 def _batch(ctx: Context, var: str) -> bool:
     """Whether copier answers `var` without a prompt (--defaults, --data, no terminal)."""
     conf = ctx.get("_copier_conf")
     if not isinstance(conf, Mapping):
         return True
-    data = conf.get("data") or {}
-    return bool(conf.get("defaults")) or var in data or not sys.stdin.isatty()
+    return _asks_nothing(ctx) or var in (conf.get("data") or {})
 
 
 def _where(ctx: Context, var: str) -> tuple[str, Any]:
@@ -443,13 +449,6 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
 # and as the first line, as it would at package_name.
 
 
-def _asks_nothing(ctx: Context) -> bool:
-    """Whether copier answers every question of this run without a prompt."""
-    conf = ctx.get("_copier_conf")
-    defaults = isinstance(conf, Mapping) and bool(conf.get("defaults"))
-    return defaults or not sys.stdin.isatty()
-
-
 def _check_later(key: tuple[object, ...], name: str, settings: Settings, *, adopting: bool) -> None:
     """Start checking `name` in the background, once; name_guard_verdict waits for it."""
     outcome: list[object] = []
@@ -489,7 +488,8 @@ def name_guard_verdict() -> str:
         verdict = cast("Verdict", found)
         session.verdicts[key] = verdict
         if not verdict.ok:
-            msg = f"Validation error for question 'package_name': package_name: {verdict.message}"
+            refusal = _refusal("package_name", "batch", verdict.message)
+            msg = f"Validation error for question 'package_name': {refusal}"  # as copier words it
             raise ValueError(msg)
         _tell(verdict, in_prompt=False)
     return ""
