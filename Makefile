@@ -1,7 +1,7 @@
 # Maintainer tasks for the template repository itself. `make` lists them.
 .DEFAULT_GOAL := help
 # Every directory of this repository's own Python, for the linters.
-PY_DIRS := hooks tests tools org benchmarks
+PY_DIRS := hooks tests tools org benchmarks codeartifact-python-tools
 
 .PHONY: help install fmt lint type test test-fast test-min-copier pythons bench clean release-template fleet
 .PHONY: org-lint org-plan org-deploy org-laptop
