@@ -39,6 +39,20 @@ def compiled(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return counts
 
 
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's cache folder, empty for each test: where compiled code is kept across runs."""
+    home = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def kept_entries(cache_home: Path) -> list[Path]:
+    """The compiled entries kept in the user's cache folder."""
+    folder = cache_home / "codeartifact-python-template" / "jinja"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
 def environment(compile_cache: ModuleType, **options: Any) -> Environment:  # noqa: ANN401
     # Plain text, as copier renders it: no HTML here to escape.
     return Environment(extensions=[compile_cache.CompileCache], autoescape=False, **options)  # noqa: S701
@@ -72,19 +86,22 @@ def test_each_environment_compiles_by_its_own_settings(
     assert plain.from_string(source).render() == "a\n\nb"
     assert trimmed.from_string(source).render() == "a\nb"
     # An overlay copies its parent's attributes, the cache among them: it must not reuse the
-    # parent's compiled code, made with other settings.
+    # parent's compiled code, made with other settings. (It finds `trimmed`'s, kept with the
+    # same settings, so nothing more is compiled.)
     assert plain.overlay(trim_blocks=True).from_string(source).render() == "a\nb"
     assert plain.from_string(source).render() == "a\n\nb"
-    assert compiled[source] == 3
+    assert compiled[source] == 2
 
 
 def test_a_source_that_does_not_compile_fails_every_time_with_its_message(
-    compile_cache: ModuleType,
+    compile_cache: ModuleType, cache_home: Path
 ) -> None:
-    env = environment(compile_cache)
-    for _ in range(2):
-        with pytest.raises(TemplateSyntaxError, match="Expected an expression"):
-            env.from_string("{{ }}")
+    for _ in range(2):  # in one run, and in the next
+        env = environment(compile_cache)
+        for _ in range(2):
+            with pytest.raises(TemplateSyntaxError, match="Expected an expression"):
+                env.from_string("{{ }}")
+    assert kept_entries(cache_home) == []  # nothing kept for it
     # copier hands non-strings (a question's `when: true`) to from_string to learn they are not
     # templates: the TypeError must still reach it.
     with pytest.raises(TypeError):
@@ -103,7 +120,29 @@ def test_copiers_environment_for_this_template_compiles_each_source_once(
     assert compiled["{{ 'Acme_Widgets' | normalise }}"] == 1
 
 
-# --- The template's files: compiled once across runs ------------------------------------------
+# --- Across runs: template strings and the template's files, compiled once ----------------------
+
+
+def test_a_template_string_is_compiled_once_across_runs(
+    compile_cache: ModuleType, compiled: Counter[str], tmp_path: Path, cache_home: Path
+) -> None:
+    source = "{{ name | upper }}-{{ n + 1 }}"
+    # Three copier runs: each creates its own environment and renders the question again.
+    rendered = [
+        environment(compile_cache).from_string(source).render(name="a", n=r) for r in range(3)
+    ]
+    assert rendered == ["A-1", "A-2", "A-3"]
+    assert compiled[source] == 1
+    assert len(kept_entries(cache_home)) == 1
+    # Other settings compile it again...
+    trimmed = environment(compile_cache, trim_blocks=True)
+    assert trimmed.from_string(source).render(name="b", n=0) == "B-1"
+    assert compiled[source] == 2
+    # ...and a file with the same text, loaded by name, has an entry of its own.
+    env = file_environment(compile_cache, clone_with(tmp_path / "clone", source))
+    assert env.get_template("Makefile.jinja").render(name="c", n=2) == "C-3"
+    assert compiled[source] == 3
+    assert len(kept_entries(cache_home)) == 3
 
 
 def file_environment(compile_cache: ModuleType, folder: Path, **options: Any) -> Environment:  # noqa: ANN401
@@ -121,14 +160,6 @@ def clone_with(folder: Path, source: str) -> Path:
 
 
 MAKEFILE = "{% for t in targets %}\n{{ t }}:{% endfor %}"
-
-
-@pytest.fixture
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The user's cache folder, empty: where the compiled files are kept."""
-    home = tmp_path / "cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    return home
 
 
 def makefile(env: Environment, *targets: str) -> str:
@@ -149,7 +180,7 @@ def test_a_file_is_compiled_once_across_runs_from_new_clones(
     ]
     assert rendered == ["\ncheck:\nbuild:"] * 3
     assert compiled[MAKEFILE] == 1
-    assert list((cache_home / "codeartifact-python-template" / "jinja").iterdir())
+    assert kept_entries(cache_home)
 
 
 @pytest.mark.usefixtures("cache_home")
