@@ -145,6 +145,11 @@ class KeptBytecode(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+# A template release leaves about 150 entries (its files and strings, some 750 KB on disk): the
+# folder keeps the newest of about ten releases' worth, not every release a machine ever copied.
+MOST_ENTRIES = 1500
+
+
 def kept_bytecode() -> KeptBytecode | None:
     """Return the cache in $XDG_CACHE_HOME/codeartifact-python-template/jinja, or None."""
     xdg = Path(os.environ.get("XDG_CACHE_HOME", ""))
@@ -154,7 +159,22 @@ def kept_bytecode() -> KeptBytecode | None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return None
+    bound(folder, MOST_ENTRIES)
     return KeptBytecode(str(folder))
+
+
+def bound(folder: Path, most: int = MOST_ENTRIES) -> None:
+    """Past `most` entries, remove the older half: they are only compiled again if used again."""
+    try:
+        entries = [entry for entry in os.scandir(folder) if entry.name.endswith(".cache")]
+        if len(entries) <= most:
+            return
+        entries.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
+    except OSError:  # another run removing the same entries: the next run bounds it
+        return
+    for entry in entries[most // 2 :]:
+        with contextlib.suppress(OSError):
+            Path(entry.path).unlink()
 
 
 class CompileCache(Extension):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -215,3 +216,26 @@ def test_without_a_usable_cache_folder_files_still_render(
         env = file_environment(compile_cache, clone_with(tmp_path / f"clone{run}", MAKEFILE))
         assert makefile(env, "x") == "\nx:"
     assert compiled[MAKEFILE] == 2  # compiled in each run, as Jinja does without a cache
+
+
+def test_the_kept_entries_are_bounded_and_the_newest_stay(
+    compile_cache: ModuleType, tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = cache_home / "codeartifact-python-template" / "jinja"
+    folder.mkdir(parents=True)
+    for age in range(10):  # entry 0 the newest
+        entry = folder / f"__jinja2_{age}.cache"
+        entry.write_bytes(b"")
+        os.utime(entry, (1_000_000 - age, 1_000_000 - age))
+    (folder / "notes.txt").write_text("not an entry", encoding="utf-8")
+    monkeypatch.setattr(compile_cache, "MOST_ENTRIES", 10)
+    assert compile_cache.kept_bytecode() is not None
+    assert len(list(folder.iterdir())) == 11  # at the bound: nothing removed
+    (folder / "__jinja2_new.cache").write_bytes(b"")  # written now: the newest
+    assert compile_cache.kept_bytecode() is not None
+    kept = sorted(path.name for path in folder.iterdir())
+    newest = ["__jinja2_0.cache", "__jinja2_1.cache", "__jinja2_2.cache", "__jinja2_3.cache"]
+    assert kept == [*newest, "__jinja2_new.cache", "notes.txt"]
+    # What was removed is compiled again when it is used again.
+    clone = clone_with(tmp_path / "clone", MAKEFILE)
+    assert makefile(file_environment(compile_cache, clone), "x") == "\nx:"
