@@ -164,9 +164,13 @@ def kept_bytecode() -> KeptBytecode | None:
 
 
 def bound(folder: Path, most: int = MOST_ENTRIES) -> None:
-    """Past `most` entries, remove the older half: they are only compiled again if used again."""
+    """Past `most` entries, remove the older half (by when each was written).
+
+    A removed entry still in use is only compiled again, and written anew, by the next run.
+    """
     try:
-        entries = [entry for entry in os.scandir(folder) if entry.name.endswith(".cache")]
+        with os.scandir(folder) as found:
+            entries = [entry for entry in found if entry.name.endswith(".cache")]
         if len(entries) <= most:
             return
         entries.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
