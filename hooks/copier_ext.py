@@ -425,10 +425,10 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
         return ""
     verdict = verdicts.get(key)
     if verdict is None and where == "batch" and _asks_nothing(ctx):
-        _check_later(key, name, settings, adopting=adopting)
+        _check_later(key)
         return ""  # name_guard_verdict, the last question's, waits for it
     if verdict is None:
-        verdict = api.check_name(name, settings, new_package=not adopting)
+        verdict = _check(key)
         verdicts[key] = verdict
     if verdict.ok:
         _tell(verdict, in_prompt=where == "enter")
@@ -449,13 +449,19 @@ def name_guard(ctx: Context, name: str) -> str:  # noqa: PLR0911 - one outcome p
 # and as the first line, as it would at package_name.
 
 
-def _check_later(key: tuple[object, ...], name: str, settings: Settings, *, adopting: bool) -> None:
-    """Start checking `name` in the background, once; name_guard_verdict waits for it."""
+def _check(key: tuple[object, ...]) -> Verdict:
+    """Check the name of a verdict key, (name, settings, adopting) as name_guard builds it."""
+    name, settings, adopting = key
+    return api.check_name(str(name), cast("Settings", settings), new_package=not adopting)
+
+
+def _check_later(key: tuple[object, ...]) -> None:
+    """Start checking the key's name in the background, once; name_guard_verdict waits for it."""
     outcome: list[object] = []
 
     def check() -> None:
         try:
-            outcome.append(api.check_name(name, settings, new_package=not adopting))
+            outcome.append(_check(key))
         except Exception as error:  # noqa: BLE001 - raised again in the waiting thread
             outcome.append(error)
 
@@ -479,10 +485,9 @@ def name_guard_verdict() -> str:
     with session.lock:
         waiting, session.later = session.later, {}
     for key, (thread, outcome) in waiting.items():
-        name, settings, adopting = str(key[0]), cast("Settings", key[1]), bool(key[2])
         # The check bounds its own lookups; this bound only guards against one that does not.
-        thread.join(4 * settings.timeout + 5)
-        found = outcome[0] if outcome else api.check_name(name, settings, new_package=not adopting)
+        thread.join(4 * cast("Settings", key[1]).timeout + 5)
+        found = outcome[0] if outcome else _check(key)
         if isinstance(found, Exception):
             raise found
         verdict = cast("Verdict", found)
