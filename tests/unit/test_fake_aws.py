@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import subprocess
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -302,6 +303,32 @@ def test_the_tokens_expiry_is_printed_as_the_profile_says(
         TZ="CET-1",
     )
     assert (done.returncode, done.stdout) == (0, f"{printed}\n")
+
+
+def test_a_caller_killed_while_the_fake_waits_changes_nothing(aws: Aws) -> None:
+    """A timeout kills the `aws` process during its latency: the call is never served."""
+
+    def origin() -> dict[str, Any]:
+        done = aws("codeartifact", "describe-package", *WHERE, "--package", "acme-widgets", *REGION)
+        found: dict[str, Any] = json.loads(done.stdout)["package"]["originConfiguration"]
+        return found
+
+    before = origin()
+    aws.fake.update(latency=1.0)
+    command = [
+        str(aws.executable),
+        *("codeartifact", "put-package-origin-configuration", *WHERE, *REGION),
+        *("--package", "acme-widgets", "--restrictions", "publish=BLOCK,upstream=ALLOW"),
+    ]
+    started = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired):
+        subprocess.run(command, capture_output=True, check=False, env=aws.env, timeout=0.3)
+    # Past the latency: a call still running after its caller was killed would be served by now.
+    time.sleep(max(0.0, started + 1.5 - time.monotonic()))
+    aws.fake.update(latency=0.0)
+    assert origin() == before != {"restrictions": {"publish": "BLOCK", "upstream": "ALLOW"}}
+    asked = ["DescribePackage", "PutPackageOriginConfiguration", "DescribePackage"]
+    assert aws.fake.operations() == asked  # the killed call was asked, never answered
 
 
 def test_a_region_is_needed(aws: Aws) -> None:
