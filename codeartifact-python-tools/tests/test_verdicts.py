@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 from codeartifact_python_tools.guard import api
 from codeartifact_python_tools.guard import cli as guard_cli
-from codeartifact_python_tools.guard.names import Policy, normalise_name
+from codeartifact_python_tools.guard.names import Policy, candidate_names, normalise_name
 from codeartifact_python_tools.guard.settings import CodeArtifact, Settings
 from codeartifact_python_tools.guard.verdicts import (
     Kind,
@@ -314,11 +314,18 @@ class DictLookups:
 
     groups_asked: list[str] = field(default_factory=list)
 
+    repository_asked: list[str] = field(default_factory=list)
+    processes: bool = False  # True: as through the aws CLI, a process for each repository lookup
+
     def repository(self, name: str, version: str, *, group: bool = True) -> RepositoryFinding:
         del version
+        self.repository_asked.append(name)
         if group:
             self.groups_asked.append(name)
         return self.repository_taken.get(normalise_name(name), FREE_REPO)
+
+    def repository_lookups_are_processes(self) -> bool:
+        return self.processes
 
 
 SETTINGS = Settings(codeartifact=CodeArtifact("acme", "123456789012", "eu-west-1", "python"))
@@ -334,6 +341,28 @@ def test_suggestions_are_checked_and_only_free_ones_offered() -> None:
     assert "requests-acme" not in verdict.suggestions  # taken in the repository
     assert verdict.suggestions == ("requests-lib", "requests-tools")
     assert "acme-requests" in source.asked  # each suggestion was looked up
+
+
+def test_through_the_cli_a_free_name_starts_no_lookup_of_its_alternatives_in_codeartifact() -> None:
+    """Each lookup through the aws CLI is a process: only a taken name's alternatives need one."""
+    source = DictLookups(processes=True)
+    verdict = api.check_name("acme-widgets", SETTINGS, new_package=True, source=source)
+    assert verdict.ok
+    assert source.repository_asked == ["acme-widgets"]
+    assert len(source.asked) > 1  # the public index is still asked about them in the same round
+
+
+def test_through_the_cli_a_taken_names_suggestions_are_still_checked_in_codeartifact() -> None:
+    source = DictLookups(upstream_taken={"requests": ("2.32.3",), "acme-requests": ("1.0",)})
+    source.processes = True
+    source.repository_taken["requests-acme"] = RepositoryFinding(Status.TAKEN, REPO)
+    verdict = api.check_name("requests", SETTINGS, new_package=True, source=source)
+    assert not verdict.ok
+    assert source.repository_asked[0] == "requests"
+    assert sorted(source.repository_asked[1:]) == sorted(
+        candidate_names("requests", Policy(), "acme")
+    )
+    assert verdict.suggestions == ("requests-lib", "requests-tools")
 
 
 def test_no_alternative_leaves_the_machine_when_suggestions_are_off() -> None:

@@ -10,6 +10,7 @@ release repository, and `doctor` reads a package's origin controls and its group
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import re
@@ -297,6 +298,13 @@ def control_plane(settings: Settings) -> ControlPlane | str:
     ):
         return NO_CREDENTIALS
     return _client(settings)
+
+
+def asks_through_the_cli(settings: Settings) -> bool:
+    """Whether `control_plane` would ask through the aws CLI (no boto3), a process per call."""
+    if settings.aws == "auto":
+        return importlib.util.find_spec("boto3") is None
+    return settings.aws == "cli"
 
 
 def _client(settings: Settings) -> ControlPlane | str:
