@@ -71,8 +71,9 @@ def _round(
     same round (a refusal with suggestions costs one timeout, not two), but waited for only when
     the first name is taken. A free name's verdict does not wait for them. Through the aws CLI,
     where each CodeArtifact lookup is a process (about half a second of CPU), the alternatives'
-    CodeArtifact lookups start only once the name is known to be taken: a free name, the usual
-    case, starts two processes instead of six.
+    CodeArtifact lookups start only once the name is known to be taken, with a bound of their
+    own: a free name, the usual case, starts two processes instead of up to six, and a refusal's
+    suggestions wait for one more CodeArtifact call.
     """
     first = names[0]
     calls: dict[str, Callable[[], UpstreamFinding | RepositoryFinding]] = {}
