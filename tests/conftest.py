@@ -15,6 +15,7 @@ from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.simple_index import SimpleIndex
 from tests.machine import path_with_interpreters
 from tests.releases import working_tree_release
+from tests.scheduling import longest_first
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.doubles.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Hand the longest scopes out first (tests/scheduling.py says why)."""
+    items[:] = longest_first(items)
 
 
 def uv_cache_dir() -> str:
