@@ -26,7 +26,7 @@ through its Makefile (`make doctor`, `make publish`, ...), which sets the projec
 
 
 # Each command's family: the module that registers and runs it. A run imports only its own
-# command's family (a `make check-name` skips about 80 ms of the others' imports); `--help`, no
+# command's family (a `make check-name` skips about 50 ms of the others' imports); `--help`, no
 # command or an unknown one get every family, so argparse lists them all.
 RELEASE = ("login", "bump", "build", "publish", "stage", "smoke", "promote", "notes")
 FAMILIES = {
