@@ -28,13 +28,22 @@ through its Makefile (`make doctor`, `make publish`, ...), which sets the projec
 # Each command's family: the module that registers and runs it. A run imports only its own
 # command's family (a `make check-name` skips about 50 ms of the others' imports); `--help`, no
 # command or an unknown one get every family, so argparse lists them all.
-RELEASE = ("login", "bump", "build", "publish", "stage", "smoke", "promote", "notes")
+RELEASE = (
+    "login",
+    "bump",
+    "build",
+    "publish",
+    "stage",
+    "smoke",
+    "promote",
+    "notes",
+    "github-release",
+)
 FAMILIES = {
     "doctor": "doctor",
     "check-name": "guard",
     "protect-name": "guard",
     **dict.fromkeys(RELEASE, "release"),
-    "github-release": "release",
     "update-template": "update",
     "template-drift": "update",
 }
