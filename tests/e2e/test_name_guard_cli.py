@@ -239,10 +239,10 @@ def test_copier_update_of_the_owning_project_is_never_refused(
 # --- The generated project's guard: its tools' `check-name`, and `make check-name` ---------------
 
 
-@pytest.fixture
-def project(template_repo: Path, tmp_path: Path, upstream: SimpleIndex) -> Path:
-    del upstream
-    dst = tmp_path / "acme-widgets"
+@pytest.fixture(scope="module")
+def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy for the module: its guard commands read the project and never change it."""
+    dst = tmp_path_factory.mktemp("guarded") / "acme-widgets"
     done, _ = copier(template_repo, dst)
     assert done.returncode == 0, done.stderr
     assert not (dst / "scripts").exists()  # the tools are a package, not the project's code
