@@ -29,26 +29,15 @@ def data_args(answers: dict[str, object]) -> list[str]:
     return args
 
 
-# answer -> words the message must contain. Each is refused before anything is written.
+# answer -> words the message must contain: one refusal of each kind the CLI meets (a pattern, the
+# name guard, a question whose rule the template's extension computes, a control character in
+# the message, a region CodeArtifact lacks). Every rule, with its boundaries, is tested against
+# copier.yml in tests/unit/test_answers.py; here, that the CLI refuses before anything is written.
 BAD_ANSWERS = [
     ({"aws_account_id": "12345"}, "exactly 12 digits"),
-    ({"aws_region": "Europe"}, "region code such as eu-west-1"),
-    ({"codeartifact_domain": "Acme"}, "lowercase letters"),
-    ({"codeartifact_repository": "-python"}, "starting with"),
-    ({"aws_profile": "my profile"}, "profile name"),
-    ({"name_prefix": "Acme "}, "name_prefix"),
     ({"package_name": "my package"}, "my package"),
-    ({"package_name": "-widgets"}, "-widgets"),
-    ({"import_name": "class"}, "keyword"),
     ({"import_name": "json"}, "standard library"),
-    ({"import_name": "acme-widgets"}, "identifier"),
-    ({"cli_name": "bad name"}, "cli_name"),
-    ({"description": 'say "hi"'}, 'without "'),
     ({"description": "an\x1b[31mescape"}, "U+001B"),
-    ({"author_email": "jane"}, "email address"),
-    ({"team": "-ops"}, "team"),
-    ({"github_repository": "acme-widgets"}, "owner/name"),
-    ({"github_repository": "acme/.."}, "not '.' or '..'"),
     ({"aws_region": "cn-north-1"}, "CodeArtifact has no endpoint in cn-north-1"),
 ]
 
@@ -70,23 +59,14 @@ def test_a_bad_answer_is_refused_with_its_rule_and_leaves_nothing(
     assert not dst.exists()
 
 
-@pytest.mark.parametrize(("question", "answer"), [("python_min", "2.7"), ("license", "GPL-3.0")])
-def test_an_answer_outside_the_choices_is_refused(
-    template_repo: Path, tmp_path: Path, question: str, answer: str
-) -> None:
+def test_an_answer_outside_the_choices_is_refused(template_repo: Path, tmp_path: Path) -> None:
     dst = tmp_path / "acme-widgets"
     result = copier(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--data",
-        f"{question}={answer}",
-        str(template_repo),
-        str(dst),
+        "copy", "--trust", "--defaults", "--data", "python_min=2.7", str(template_repo), str(dst)
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert answer in output
+    assert "2.7" in output
     assert "Traceback" not in output
     assert not dst.exists()
 

@@ -92,6 +92,21 @@ BAD = [
     ("github_repository", "-acme/widgets", "not at either end"),
     ("github_repository", "acme-/widgets", "not at either end"),
     ("github_repository", "acme/widgets/extra", "owner/name"),
+    # One of each kind beside the boundaries above (tests/e2e/test_copy.py refuses a few of them
+    # through the copier CLI too).
+    ("github_repository", "acme-widgets", "owner/name"),
+    ("codeartifact_domain", "Acme", "lowercase letters"),
+    ("codeartifact_repository", "-python", "starting with"),
+    ("aws_profile", "my profile", "profile name"),
+    ("name_prefix", "Acme ", "name_prefix"),
+    ("package_name", "my package", "my package"),
+    ("package_name", "-widgets", "-widgets"),
+    ("import_name", "class", "keyword"),
+    ("import_name", "json", "standard library"),
+    ("import_name", "acme-widgets", "identifier"),
+    ("cli_name", "bad name", "cli_name"),
+    ("team", "-ops", "team"),
+    ("description", "an\x1b[31mescape", "U+001B"),
     ("name_prefix", "a" * 51 + "-", "cannot start a distribution name"),
     # Regions: CodeArtifact has no endpoint outside the standard partition (AWS's list).
     ("aws_region", "cn-north-1", "CodeArtifact has no endpoint in cn-north-1"),
