@@ -138,7 +138,9 @@ def test_make_check_build_and_docs_are_green(full_project: tuple[str, Path]) -> 
 def test_make_check_runs_its_parts_side_by_side_and_fails_with_any(
     full_project: tuple[str, Path],
 ) -> None:
-    _, project = full_project
+    answer_set, project = full_project
+    if answer_set != "defaults":
+        pytest.skip("one project shows it: every answer set has the same Makefile and CI")
     failing = project / "tests" / "test_failing.py"
     failing.write_text("def test_failing() -> None:\n    assert 1 + 1 == 3\n", encoding="utf-8")
     # A workflow edit that weakens security: a pull request's title pasted into a shell.
