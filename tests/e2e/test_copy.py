@@ -14,7 +14,8 @@ import pytest
 
 from tests.answer_sets import ANSWER_SETS, FULL_SETS
 from tests.doubles.pypiserver import free_port
-from tests.e2e.copier_cli import copier
+from tests.e2e.copier_cli import copier, lock_tools
+from tests.machine import run
 
 pytestmark = pytest.mark.e2e
 
@@ -82,6 +83,37 @@ def test_defaults_render_without_a_single_prompt(template_repo: Path, tmp_path: 
     # ...and where the tools come from: this checkout, as the template was copied from one.
     tools = template_repo / "codeartifact-python-tools"
     assert f"are codeartifact-python-tools, from\nyour template checkout at {tools}" in said
+
+
+def test_a_change_to_the_checkouts_tools_reaches_the_project(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """Copied from a checkout, a project runs the checkout's tools as they are now.
+
+    uv rebuilds a folder's package when one of its cache keys changes: the tools list their
+    sources among them, so an edit is never hidden behind a build uv cached before it.
+    """
+    tools = tmp_path / "codeartifact-python-tools"
+    shutil.copytree(template_repo / "codeartifact-python-tools", tools)
+    dst = tmp_path / "acme-widgets"
+    data = ["--data", f"tools_index={tools}"]
+    done = copier(
+        "copy", "--trust", "--defaults", "--skip-tasks", *data, str(template_repo), str(dst)
+    )
+    assert done.returncode == 0, done.stderr
+    lock_tools(dst)
+
+    def check_name_help() -> str:
+        command = ["uv", "run", "--quiet", "--locked", "--script", "tools.py", "check-name", "-h"]
+        helped = run(command, cwd=dst, timeout=300)
+        assert helped.returncode == 0, helped.stderr
+        return " ".join(helped.stdout.split())
+
+    assert "Check a package name against the naming policy" in check_name_help()
+    source = tools / "src" / "codeartifact_python_tools" / "guard" / "cli.py"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Check a package name", "Vet a package name", 1), "utf-8")
+    assert "Vet a package name against the naming policy" in check_name_help()
 
 
 def make(target: str, project: Path) -> subprocess.CompletedProcess[str]:
