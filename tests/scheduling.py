@@ -19,10 +19,10 @@ if TYPE_CHECKING:
     import pytest
 
 SCOPE_SECONDS = {
-    "tests/e2e/test_copy.py": 100,
     "tests/e2e/test_publish.py": 98,
-    "tests/e2e/test_name_guard_cli.py": 71,
+    "tests/e2e/test_copy.py": 92,
     "tests/e2e/test_staged_release.py": 62,
+    "tests/e2e/test_name_guard_cli.py": 60,
     "tests/render/test_answer_sets.py": 60,
     "tests/e2e/test_lifecycle.py::TestFrom010": 49,
     "tests/e2e/test_lifecycle.py::TestFrom020": 45,
@@ -31,11 +31,11 @@ SCOPE_SECONDS = {
     "tests/e2e/test_first_hour.py": 35,
     "tests/e2e/test_drift.py::TestGitHubApp": 35,
     "tests/e2e/test_adopt.py::TestThePoetryLibrary": 34,
-    "tests/e2e/test_docs.py": 27,
     "tests/e2e/test_update.py": 26,
     "tests/e2e/test_min_copier.py": 24,
     "tests/e2e/test_drift.py::TestWorkflowToken": 22,
     "tests/e2e/test_doctor.py": 21,
+    "tests/e2e/test_docs.py": 20,
     "codeartifact-python-tools/tests/test_lookups.py": 19,
 }
 
