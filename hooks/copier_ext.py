@@ -11,7 +11,6 @@ lets a validator see.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import contextlib
 import hashlib
@@ -25,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -226,23 +226,33 @@ def _prompt_state() -> tuple[str, Any]:
     return "enter", app.current_buffer
 
 
+# The prompts' buffers whose Enter already runs the full check (each is wrapped once).
+_ENTER_CHECKS_AFRESH: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 def _revalidate_on_enter(buffer: Any) -> None:  # noqa: ANN401 - a prompt_toolkit Buffer
-    """Make Enter validate again after this keystroke's check passed.
+    """Make Enter run the full check, whatever the keystroke checks recorded.
 
     prompt_toolkit records the outcome of validation while typing and, on Enter, reuses it
     instead of calling the validator (Buffer.validate returns early unless the state is
-    UNKNOWN). The keystroke check skipped the network, so once this outcome is recorded, set the
-    state back to UNKNOWN: Enter then runs the full check and shows its verdict at the prompt.
+    UNKNOWN). The keystroke check skipped the network, so the buffer's own `validate`, which
+    Enter calls, forgets that outcome first. (Setting the state back after each keystroke's
+    check, on the event loop's next turn, lost to an Enter handled in the same turn: on a loaded
+    machine, a name was accepted without its verdict.)
     """
+    if buffer in _ENTER_CHECKS_AFRESH:
+        return
     from prompt_toolkit.buffer import ValidationState  # noqa: PLC0415 - prompts only
 
-    text = buffer.text
+    validate = buffer.validate
 
-    def reset() -> None:
-        if buffer.text == text and buffer.validation_state == ValidationState.VALID:
-            buffer.validation_state = ValidationState.UNKNOWN
+    def validate_afresh(set_cursor: bool = False) -> bool:  # noqa: FBT001, FBT002 - Buffer's signature
+        buffer.validation_state = ValidationState.UNKNOWN
+        valid: bool = validate(set_cursor=set_cursor)
+        return valid
 
-    asyncio.get_running_loop().call_soon(reset)
+    buffer.validate = validate_afresh
+    _ENTER_CHECKS_AFRESH.add(buffer)
 
 
 def _show_above_prompt(text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 import time
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pytest
 from jinja2 import Environment
 from prompt_toolkit import PromptSession
+from prompt_toolkit.buffer import Buffer, ValidationState
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.validation import ValidationError, Validator
@@ -288,6 +290,32 @@ def test_typing_asks_nothing_and_enter_gives_the_verdict_at_the_prompt(
     assert asked == []  # nothing per keystroke
     assert upstream.project_requests("requests") == ["/simple/requests/"]
     assert upstream.project_requests("acme-free") == ["/simple/acme-free/"]
+
+
+def test_an_enter_right_after_a_keystroke_check_still_runs_the_full_check(ext: ModuleType) -> None:
+    """The keystroke check's VALID is never what Enter reuses, however fast Enter follows it.
+
+    prompt_toolkit records a keystroke check's outcome and Enter reuses it (Buffer.validate);
+    here Enter is handled before the event loop turns again, as on a loaded machine.
+    """
+    checked: list[str] = []
+
+    class Recording(Validator):
+        def validate(self, document: Document) -> None:
+            checked.append(document.text)
+
+    buffer = Buffer(validator=Recording())
+    buffer.text = "acme-free"
+
+    async def keystroke_check_then_enter() -> bool:
+        # What a keystroke check that passed does (twice: the buffer is wrapped once).
+        ext._revalidate_on_enter(buffer)  # noqa: SLF001 - the prompt's side of the guard
+        ext._revalidate_on_enter(buffer)  # noqa: SLF001
+        buffer.validation_state = ValidationState.VALID  # what prompt_toolkit records for it
+        return buffer.validate(set_cursor=True)  # Enter
+
+    assert asyncio.run(keystroke_check_then_enter())
+    assert checked == ["acme-free"]  # the full check ran once, on Enter
 
 
 PACKAGE = "codeartifact_python_tools"
