@@ -524,17 +524,19 @@ def import_name_problem(ctx: Context, name: str) -> str:
 @pass_context
 def cli_name_problem(ctx: Context, name: str) -> str:
     """Validate cli_name; a command already on PATH is a warning, not a refusal."""
-    where, _ = _where(ctx, "cli_name")
+    where, buffer = _where(ctx, "cli_name")
     _flush()
     if where == "default":
         return ""
     problem = names.cli_name_problem(name)
     if problem:
         return _refusal("cli_name", where, problem)
-    if where != "typing":
-        warning = names.cli_name_warning(name, shutil.which)
-        if warning:
-            _warn(f"cli_name: {warning}", in_prompt=where == "enter")
+    if where == "typing":  # PATH is searched once, on Enter
+        _revalidate_on_enter(buffer)
+        return ""
+    warning = names.cli_name_warning(name, shutil.which)
+    if warning:
+        _warn(f"cli_name: {warning}", in_prompt=where == "enter")
     return ""
 
 

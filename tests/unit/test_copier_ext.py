@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sys
 import threading
 import time
@@ -290,6 +292,59 @@ def test_typing_asks_nothing_and_enter_gives_the_verdict_at_the_prompt(
     assert asked == []  # nothing per keystroke
     assert upstream.project_requests("requests") == ["/simple/requests/"]
     assert upstream.project_requests("acme-free") == ["/simple/acme-free/"]
+
+
+def test_a_command_name_already_on_path_is_a_warning_after_enter(
+    env: Environment,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Typed at the prompt: PATH is searched on Enter, never per keystroke, and Enter warns."""
+    monkeypatch.setattr(sys, "stdin", FakeTTY())
+    (tmp_path / "acme-tool").write_text("#!/bin/sh\n", encoding="utf-8")
+    (tmp_path / "acme-tool").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    searched: list[str] = []
+    which = shutil.which
+
+    def recording_which(name: str, *args: Any, **kwargs: Any) -> str | None:  # noqa: ANN401
+        searched.append(name)
+        return which(name, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "which", recording_which)
+    context = {"_copier_conf": conf(defaults=False)}
+
+    class CopierLike(Validator):
+        def validate(self, document: Document) -> None:
+            message = env.from_string("{{ cli_name_problem(cli_name) }}").render(
+                {**context, "cli_name": document.text}
+            )
+            if message.strip():
+                raise ValidationError(message=message, cursor_position=len(document.text))
+
+    with create_pipe_input() as pipe:
+        session: PromptSession[str] = PromptSession(
+            validator=CopierLike(), validate_while_typing=True, input=pipe, output=DummyOutput()
+        )
+
+        def typist() -> None:
+            for text in ["a", "c", "m", "e", "-", "t", "o", "o", "l"]:
+                pipe.send_text(text)
+                time.sleep(0.05)
+            pipe.send_text("\r")
+
+        thread = threading.Thread(target=typist, daemon=True)
+        thread.start()
+        answer = session.prompt("cli_name: ")
+        thread.join(5)
+    assert answer == "acme-tool"
+    assert searched == ["acme-tool"]  # once, on Enter
+    # Shown once the prompt has closed: when copier checks the next answer.
+    env.from_string("{{ cli_name_problem('acme-other') }}").render(context)
+    assert "warning: cli_name: the command 'acme-tool' already exists on PATH" in (
+        capsys.readouterr().err
+    )
 
 
 def test_an_enter_right_after_a_keystroke_check_still_runs_the_full_check(ext: ModuleType) -> None:
