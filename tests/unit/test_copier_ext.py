@@ -23,7 +23,7 @@ from tests.machine import load_file
 from tests.unit.conftest import check_package_name
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from types import ModuleType
 
     from prompt_toolkit.document import Document
@@ -250,18 +250,17 @@ def test_the_excepthook_prints_only_a_validators_message(
     assert seen == [other]
 
 
-def test_typing_asks_nothing_and_enter_gives_the_verdict_at_the_prompt(
-    env: Environment, upstream: SimpleIndex, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """prompt_toolkit as copier drives it: validation while typing, then Enter."""
-    monkeypatch.setattr(sys, "stdin", FakeTTY())
-    messages: list[str] = []
+def answer_at_prompt(question: str, check: Callable[[str], str], *rounds: list[str]) -> str:
+    """Type `rounds` into a prompt that checks as copier's does (per keystroke, then on Enter).
+
+    A round's keys go 0.05 s apart, and half a second passes between rounds, as a user reads the
+    verdict on screen. `check` returns the message a refusal shows, or "". Returns the answer.
+    """
 
     class CopierLike(Validator):
         def validate(self, document: Document) -> None:
-            message = validate(env, document.text, _copier_conf=conf(defaults=False))
+            message = check(document.text)
             if message:
-                messages.append(message)
                 raise ValidationError(message=message, cursor_position=len(document.text))
 
     with create_pipe_input() as pipe:
@@ -270,18 +269,39 @@ def test_typing_asks_nothing_and_enter_gives_the_verdict_at_the_prompt(
         )
 
         def typist() -> None:
-            for text in ["r", "e", "q", "u", "e", "s", "t", "s", "\r"]:
-                pipe.send_text(text)
-                time.sleep(0.05)
-            time.sleep(0.5)  # the verdict is on screen; the prompt is still open
-            for text in ["\x7f" * 8, "acme-", "free", "\r"]:
-                pipe.send_text(text)
-                time.sleep(0.05)
+            for number, keys in enumerate(rounds):
+                if number:
+                    time.sleep(0.5)
+                for text in keys:
+                    pipe.send_text(text)
+                    time.sleep(0.05)
 
         thread = threading.Thread(target=typist, daemon=True)
         thread.start()
-        answer = session.prompt("package_name: ")
+        answer = session.prompt(f"{question}: ")
         thread.join(5)
+    return answer
+
+
+def test_typing_asks_nothing_and_enter_gives_the_verdict_at_the_prompt(
+    env: Environment, upstream: SimpleIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """prompt_toolkit as copier drives it: validation while typing, then Enter."""
+    monkeypatch.setattr(sys, "stdin", FakeTTY())
+    messages: list[str] = []
+
+    def check(text: str) -> str:
+        message = validate(env, text, _copier_conf=conf(defaults=False))
+        if message:
+            messages.append(message)
+        return message
+
+    answer = answer_at_prompt(
+        "package_name",
+        check,
+        ["r", "e", "q", "u", "e", "s", "t", "s", "\r"],
+        ["\x7f" * 8, "acme-", "free", "\r"],
+    )
     assert answer == "acme-free"
     assert any("requests is taken on the public index" in m for m in messages)
     asked = [
@@ -315,29 +335,11 @@ def test_a_command_name_already_on_path_is_a_warning_after_enter(
     monkeypatch.setattr(shutil, "which", recording_which)
     context = {"_copier_conf": conf(defaults=False)}
 
-    class CopierLike(Validator):
-        def validate(self, document: Document) -> None:
-            message = env.from_string("{{ cli_name_problem(cli_name) }}").render(
-                {**context, "cli_name": document.text}
-            )
-            if message.strip():
-                raise ValidationError(message=message, cursor_position=len(document.text))
+    def check(text: str) -> str:
+        problem = env.from_string("{{ cli_name_problem(cli_name) }}")
+        return problem.render({**context, "cli_name": text}).strip()
 
-    with create_pipe_input() as pipe:
-        session: PromptSession[str] = PromptSession(
-            validator=CopierLike(), validate_while_typing=True, input=pipe, output=DummyOutput()
-        )
-
-        def typist() -> None:
-            for text in ["a", "c", "m", "e", "-", "t", "o", "o", "l"]:
-                pipe.send_text(text)
-                time.sleep(0.05)
-            pipe.send_text("\r")
-
-        thread = threading.Thread(target=typist, daemon=True)
-        thread.start()
-        answer = session.prompt("cli_name: ")
-        thread.join(5)
+    answer = answer_at_prompt("cli_name", check, [*"acme-tool", "\r"])
     assert answer == "acme-tool"
     assert searched == ["acme-tool"]  # once, on Enter
     # Shown once the prompt has closed: when copier checks the next answer.
