@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     import subprocess
 
 COPIER = str(Path(sys.executable).parent / "copier")
+# How a generated project's Makefile runs its tools ($(TOOLS)): the locked tools.py, quietly.
+TOOLS_COMMAND = ("uv", "run", "--quiet", "--locked", "--script", "tools.py")
 
 
 def copier(

@@ -14,7 +14,7 @@ import pytest
 
 from tests.answer_sets import ANSWER_SETS, FULL_SETS
 from tests.doubles.pypiserver import free_port
-from tests.e2e.copier_cli import copier, lock_tools
+from tests.e2e.copier_cli import TOOLS_COMMAND, copier, lock_tools
 from tests.machine import run
 
 pytestmark = pytest.mark.e2e
@@ -104,8 +104,7 @@ def test_a_change_to_the_checkouts_tools_reaches_the_project(
     lock_tools(dst)
 
     def check_name_help() -> str:
-        command = ["uv", "run", "--quiet", "--locked", "--script", "tools.py", "check-name", "-h"]
-        helped = run(command, cwd=dst, timeout=300)
+        helped = run([*TOOLS_COMMAND, "check-name", "-h"], cwd=dst, timeout=300)
         assert helped.returncode == 0, helped.stderr
         return " ".join(helped.stdout.split())
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.e2e.copier_cli import TOOLS_COMMAND, lock_tools
 from tests.e2e.copier_cli import copier as run_copier
-from tests.e2e.copier_cli import lock_tools
 from tests.machine import run
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ PROJECT_ENV = {
 def guard(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The guard the project's Makefile runs, with the Makefile's exported constants."""
     return subprocess.run(
-        ["uv", "run", "--quiet", "--locked", "--script", "tools.py", *args],
+        [*TOOLS_COMMAND, *args],
         cwd=project,
         env={**os.environ, **PROJECT_ENV, **env},
         capture_output=True,

@@ -28,7 +28,7 @@ from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.faulty_index import FaultyIndex
 from tests.doubles.pypiserver import PypiServer, RefusingIndex, free_port
 from tests.doubles.simple_index import SimpleIndex
-from tests.e2e.copier_cli import COPIER
+from tests.e2e.copier_cli import COPIER, TOOLS_COMMAND
 from tests.machine import failure_class, run, said
 
 if TYPE_CHECKING:
@@ -438,7 +438,7 @@ def test_pre_releases_then_the_final_release_collect_their_notes(project: Projec
         assert "- Second fix." in section
         assert f"## [{final}rc1] - " in text
         assert f"## [{final}rc2] - " in text
-        notes = project.run("uv", "run", "--quiet", "--locked", "--script", "tools.py", "notes")
+        notes = project.run(*TOOLS_COMMAND, "notes")
         assert notes.returncode == 0, said(notes)
         assert notes.stdout.splitlines()[0] == "### Fixed"
     finally:
