@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.doubles.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
+TOOLS_FOLDER = ROOT / "codeartifact-python-tools"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -75,11 +76,15 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             fake.add_empty_repository(*(str(answers[key]) for key in coordinates))
     fake_bin = fake.install(home / "fake-aws-bin").parent
     # The user's own copier settings (an organisation's defaults, after `make org-laptop`) and
-    # git configuration never reach a test: copier reads an empty settings file, git a global
+    # git configuration never reach a test: copier reads the tests' settings file, git a global
     # configuration of the tests' own (never /dev/null, which git would replace if it wrote).
+    # The one default it sets is the organisation's `tools_index` setting (org/copier-settings.yml),
+    # naming this checkout's tools folder: every project the tests copy, from whichever clone of
+    # the template, runs the same tools, and uv builds them once for the session instead of once
+    # for each clone. A test of the checkout default itself asks for `no_copier_settings`.
     (home / "copier-settings.yml").write_text(
-        "{}\n", encoding="utf-8"
-    )  # copier refuses an empty one
+        f"defaults:\n  tools_index: {TOOLS_FOLDER}\n", encoding="utf-8"
+    )
     (home / "gitconfig").write_text("", encoding="utf-8")
     os.environ.update(
         {
@@ -120,6 +125,14 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     os.environ.clear()
     os.environ.update(saved)
     sync_task_environment()
+
+
+@pytest.fixture
+def no_copier_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copier with no settings: every answer's default is the template's own."""
+    empty = tmp_path / "copier-settings.yml"
+    empty.write_text("{}\n", encoding="utf-8")  # copier refuses an empty file
+    monkeypatch.setenv("COPIER_SETTINGS_PATH", str(empty))
 
 
 @pytest.fixture(scope="session")

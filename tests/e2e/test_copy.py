@@ -72,6 +72,7 @@ def test_an_answer_outside_the_choices_is_refused(template_repo: Path, tmp_path:
     assert not dst.exists()
 
 
+@pytest.mark.usefixtures("no_copier_settings")
 def test_defaults_render_without_a_single_prompt(template_repo: Path, tmp_path: Path) -> None:
     dst = tmp_path / "acme-widgets"
     result = copier("copy", "--trust", "--defaults", str(template_repo), str(dst))
