@@ -33,9 +33,10 @@ def release(template: Path, version: str, path: str, addition: str) -> None:
     git("tag", version, cwd=template)
 
 
-def test_update_applies_template_changes_and_keeps_local_edits(
+def test_the_next_release_is_seen_guarded_then_taken_keeping_the_teams_edits(
     template: Path, tmp_path: Path, fake_aws: FakeCodeArtifact
 ) -> None:
+    """One project meets the template's next release: check-update, recopy, update."""
     project = tmp_path / "acme-widgets"
     created = copier("copy", "--trust", "--defaults", str(template), str(project), cwd=tmp_path)
     assert created.returncode == 0, created.stderr
@@ -50,6 +51,23 @@ def test_update_applies_template_changes_and_keeps_local_edits(
     # ...and the template moves on.
     release(template, "99.1.0", "template/.editorconfig", "\n[*.sql]\nindent_size = 2\n")
 
+    checked = copier("check-update", "--output-format", "json", cwd=project)
+    assert checked.returncode == 0, checked.stderr
+    assert "99.1.0" in checked.stdout
+
+    # recopy overwrites every template file: it refuses while work is uncommitted.
+    committed = readme.read_text(encoding="utf-8")
+    draft = committed + "\nA draft nobody committed.\n"
+    readme.write_text(draft, encoding="utf-8")
+    recopied = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
+    said = recopied.stdout + recopied.stderr
+    assert recopied.returncode != 0
+    assert "1 uncommitted change(s)" in said
+    assert "Commit or stash them" in said
+    assert "Traceback" not in said
+    assert readme.read_text(encoding="utf-8") == draft  # nothing was overwritten
+    readme.write_text(committed, encoding="utf-8")
+
     updated = copier("update", "--trust", "--defaults", cwd=project)
 
     assert updated.returncode == 0, updated.stdout + updated.stderr
@@ -59,41 +77,3 @@ def test_update_applies_template_changes_and_keeps_local_edits(
     assert answers["_commit"] == "99.1.0"
     assert answers["package_name"] == "acme-widgets"
     assert not list(project.rglob("*.rej"))
-
-
-def test_a_new_project_may_not_take_a_name_codeartifact_holds(
-    template: Path, tmp_path: Path, fake_aws: FakeCodeArtifact
-) -> None:
-    fake_aws.add_package("acme-widgets", ["0.1.0"])
-    project = tmp_path / "acme-widgets"
-    created = copier("copy", "--trust", "--defaults", str(template), str(project), cwd=tmp_path)
-    assert created.returncode != 0
-    assert "acme-widgets" in created.stderr
-    assert "Traceback" not in created.stderr
-    assert not project.exists()
-
-
-def test_check_update_sees_the_new_version(template: Path, tmp_path: Path) -> None:
-    project = tmp_path / "acme-widgets"
-    created = copier("copy", "--trust", "--defaults", str(template), str(project), cwd=tmp_path)
-    assert created.returncode == 0, created.stderr
-    release(template, "99.1.0", "template/.editorconfig", "\n")
-    checked = copier("check-update", "--output-format", "json", cwd=project)
-    assert checked.returncode == 0, checked.stderr
-    assert "99.1.0" in checked.stdout
-
-
-def test_recopy_refuses_to_overwrite_uncommitted_work(template: Path, tmp_path: Path) -> None:
-    project = tmp_path / "acme-widgets"
-    created = copier("copy", "--trust", "--defaults", str(template), str(project), cwd=tmp_path)
-    assert created.returncode == 0, created.stderr
-    readme = project / "README.md"
-    draft = readme.read_text(encoding="utf-8") + "\nA draft nobody committed.\n"
-    readme.write_text(draft, encoding="utf-8")
-    recopied = copier("recopy", "--trust", "--defaults", "--overwrite", cwd=project)
-    said = recopied.stdout + recopied.stderr
-    assert recopied.returncode != 0
-    assert "1 uncommitted change(s)" in said
-    assert "Commit or stash them" in said
-    assert "Traceback" not in said
-    assert readme.read_text(encoding="utf-8") == draft  # nothing was overwritten
