@@ -52,51 +52,37 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/simple/"
 
 
-def test_a_name_taken_upstream_is_refused_and_leaves_nothing(
+def test_a_name_taken_upstream_under_another_spelling_is_refused_and_leaves_nothing(
     template_repo: Path, tmp_path: Path, upstream: SimpleIndex
 ) -> None:
-    dst = tmp_path / "requests"
-    done, _ = copier(template_repo, dst, "package_name=requests")
-    output = refused(done, dst)
-    assert output.startswith("package_name: requests is taken on the public index")
-    assert f"{upstream.url}requests/" in output
-    assert "409 Conflict" in output
-    assert "acme-requests" in output  # a free alternative, checked
-
-
-def test_a_name_taken_only_under_normalisation_is_refused(
-    template_repo: Path, tmp_path: Path, upstream: SimpleIndex
-) -> None:
+    """The index compares normalised names: Flask_SQLAlchemy is flask-sqlalchemy there."""
     dst = tmp_path / "flask"
     output = refused(copier(template_repo, dst, "package_name=Flask_SQLAlchemy")[0], dst)
-    assert "Flask_SQLAlchemy (normalised: flask-sqlalchemy) is taken" in output
+    assert output.startswith(
+        "package_name: Flask_SQLAlchemy (normalised: flask-sqlalchemy) is taken on the public index"
+    )
+    assert f"{upstream.url}flask-sqlalchemy/" in output
     assert upstream.project_requests("flask-sqlalchemy") == ["/simple/flask-sqlalchemy/"]
+    assert "409 Conflict" in output
+    assert "acme-flask-sqlalchemy" in output  # a free alternative, checked
 
 
-def test_a_free_name_is_rendered(
-    template_repo: Path, tmp_path: Path, upstream: SimpleIndex, monkeypatch: pytest.MonkeyPatch
+def test_lookups_that_cannot_be_made_warn_and_the_copy_goes_on(
+    template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An unreachable public index and CodeArtifact switched off: each said, neither fatal."""
+    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", closed_port_url())
     monkeypatch.setenv("NAME_GUARD_AWS", "none")
     dst = tmp_path / "acme-widgets"
     done, _ = copier(template_repo, dst)
     assert done.returncode == 0, done.stderr
     assert 'name = "acme-widgets"' in (dst / "pyproject.toml").read_text()
-    assert upstream.project_requests("acme-widgets") == ["/simple/acme-widgets/"]
-    # CodeArtifact was not asked (NAME_GUARD_AWS=none): the user is told, and how to check later.
-    assert "was not checked in CodeArtifact repository 'python'" in done.stderr
-    assert "make check-name" in done.stderr
-
-
-def test_an_unreachable_upstream_warns_and_goes_on(
-    template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", closed_port_url())
-    dst = tmp_path / "acme-widgets"
-    done, _ = copier(template_repo, dst)
-    assert done.returncode == 0, done.stderr
+    # One warning names both lookups, why each was not made, and how to check later.
     assert "warning: package_name: acme-widgets was not checked on the public index" in done.stderr
     assert "unreachable" in done.stderr
-    assert dst.is_dir()
+    assert "nor in CodeArtifact repository 'python'" in done.stderr
+    assert "CodeArtifact lookups are off (NAME_GUARD_AWS=none)" in done.stderr
+    assert "make check-name" in done.stderr
 
 
 SILENCE = 30.0  # seconds the silent upstream takes to answer
@@ -107,9 +93,8 @@ def test_a_silent_upstream_costs_at_most_the_timeout(
 ) -> None:
     from tests.doubles.simple_index import SimpleIndex  # noqa: PLC0415
 
-    baseline, _ = copier(template_repo, tmp_path / "warm-up")  # also warms caches
+    baseline, fast = copier(template_repo, tmp_path / "fast")
     assert baseline.returncode == 0, baseline.stderr
-    _, fast = copier(template_repo, tmp_path / "fast")
     monkeypatch.setenv("NAME_GUARD_TIMEOUT", "1")
     with SimpleIndex.running(projects={}, latency=SILENCE) as slow:
         monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", slow.url)
@@ -142,9 +127,10 @@ def test_strict_refuses_a_name_whose_lookups_are_switched_off(
     output = refused(copier(template_repo, dst, "name_check_strict=true")[0], dst)
     assert "the name check is strict" in output
     assert "switch the lookups back on" in output
-    monkeypatch.undo()  # the session's lookups: a local index and the fake aws
-    done, _ = copier(template_repo, dst, "name_check_strict=true")
-    assert done.returncode == 0, done.stderr  # with the lookups on, the free name passes
+    if key == "NAME_GUARD_AWS":  # once is enough: with the lookups on, the free name passes
+        monkeypatch.undo()  # the session's lookups: a local index and the fake aws
+        done, _ = copier(template_repo, dst, "name_check_strict=true")
+        assert done.returncode == 0, done.stderr
 
 
 def test_a_name_taken_in_codeartifact_is_refused(
@@ -162,14 +148,15 @@ def test_a_name_taken_in_codeartifact_is_refused(
     assert {"acme-widgets-lib", "acme-widgets-tools"} <= set(asked)
 
 
-def test_a_free_name_in_codeartifact_passes_without_warnings(
+def test_a_free_name_passes_both_lookups_without_warnings(
     template_repo: Path, tmp_path: Path, upstream: SimpleIndex, fake_aws: FakeCodeArtifact
 ) -> None:
-    del upstream
     dst = tmp_path / "acme-widgets"
     done, _ = copier(template_repo, dst)
     assert done.returncode == 0, done.stderr
+    assert 'name = "acme-widgets"' in (dst / "pyproject.toml").read_text()
     assert "warning" not in done.stderr
+    assert upstream.project_requests("acme-widgets") == ["/simple/acme-widgets/"]
     # The name and its package group, two aws processes: a free name's alternatives are only
     # asked of the public index, where a lookup is a request and not a process.
     assert sorted(fake_aws.operations()) == ["DescribePackage", "GetAssociatedPackageGroup"]
