@@ -13,7 +13,7 @@ from plumbum import local
 from tests.answer_sets import ANSWER_SETS
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.simple_index import SimpleIndex
-from tests.machine import path_with_interpreters
+from tests.machine import path_with_interpreters, run, said
 from tests.releases import working_tree_release
 from tests.scheduling import longest_first
 
@@ -133,6 +133,16 @@ def no_copier_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     empty = tmp_path / "copier-settings.yml"
     empty.write_text("{}\n", encoding="utf-8")  # copier refuses an empty file
     monkeypatch.setenv("COPIER_SETTINGS_PATH", str(empty))
+
+
+@pytest.fixture(scope="session")
+def tools_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tools package built from this checkout, as its release job builds it."""
+    out = tmp_path_factory.mktemp("tools-dist")
+    built = run(["uv", "build", "--wheel", "--out-dir", str(out), str(TOOLS_FOLDER)], timeout=300)
+    assert built.returncode == 0, said(built)
+    (wheel,) = out.glob("*.whl")
+    return wheel
 
 
 @pytest.fixture(scope="session")

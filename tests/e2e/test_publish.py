@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+import tomllib
 from codeartifact_python_tools import __version__ as tools_version
 
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
@@ -39,7 +40,6 @@ pytestmark = pytest.mark.e2e
 
 BIN = Path(sys.executable).parent
 NAME = "acme-widgets"
-TOOLS = Path(__file__).resolve().parents[2] / "codeartifact-python-tools"
 # The tools' release exit codes (release/errors.py in the tools): one per class of failure.
 CREDENTIALS, ACCESS_DENIED, VERSION_EXISTS, TAKEN_UPSTREAM, UNREACHABLE = 10, 11, 12, 13, 14
 CHANGELOG = 16
@@ -84,16 +84,6 @@ class Project:
         found = re.search(r'^version = "([^"]+)"', pyproject, re.MULTILINE)
         assert found is not None
         return found.group(1)
-
-
-@pytest.fixture(scope="module")
-def tools_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tools package built from this checkout, as its release job builds it."""
-    out = tmp_path_factory.mktemp("tools-dist")
-    built = run(["uv", "build", "--wheel", "--out-dir", str(out), str(TOOLS)], timeout=300)
-    assert built.returncode == 0, built.stdout + built.stderr
-    (wheel,) = out.glob("*.whl")
-    return wheel
 
 
 @pytest.fixture(scope="module")
@@ -303,6 +293,7 @@ def test_the_release_workflow_steps_build_once_then_publish_those_files(
     project: Project, index: PypiServer, tmp_path: Path
 ) -> None:
     outputs = tmp_path / "github-output"
+    shutil.rmtree(project.path / ".venv", ignore_errors=True)  # the build job's fresh checkout
     built = project.make("release-dist", GITHUB_OUTPUT=str(outputs))
     assert built.returncode == 0, said(built)
     assert outputs.read_text().splitlines() == [
@@ -310,6 +301,17 @@ def test_the_release_workflow_steps_build_once_then_publish_those_files(
         "prerelease=false",
         "region=eu-west-1",  # the Makefile's CODEARTIFACT_REGION, for configure-aws-credentials
     ]
+    stem = f"acme_widgets-{project.version}"
+    assert f"twine check --strict: {stem}-py3-none-any.whl, {stem}.tar.gz pass." in said(built)
+    # The backend that built them, and its own dependencies: the `build` group, as uv.lock pins it
+    # (an isolated build would have resolved them that day).
+    locked = tomllib.loads((project.path / "uv.lock").read_text(encoding="utf-8"))
+    pinned = {package["name"]: package["version"] for package in locked["package"]}
+    backend = ("hatchling", "pathspec", "pluggy", "trove-classifiers")
+    versions = f"import importlib.metadata as m; print(*(m.version(n) for n in {backend}))"
+    installed = run([".venv/bin/python", "-c", versions], cwd=project.path)
+    assert installed.stdout.split() == [pinned[name] for name in backend], said(installed)
+    assert not list((project.path / ".venv").glob("lib/python*/site-packages/pytest"))  # no dev
     dist = {p.name: p.read_bytes() for p in (project.path / "dist").glob("acme_widgets-*")}
     published = project.make("publish-dist", UV_INDEX_CODEARTIFACT_PASSWORD=project.token)
     assert published.returncode == 0, said(published)

@@ -214,11 +214,14 @@ def test_validate_pyproject_accepts_every_pyproject(projects: dict[str, Path]) -
 
 
 def test_make_build_and_the_release_use_the_same_build_backend(projects: dict[str, Path]) -> None:
-    """`make build` builds with the dev group's hatchling; the release with [build-system]'s."""
+    """[build-system]'s hatchling is the `build` group's, which `make build` (through dev) and the
+    release build install from uv.lock."""
     pyproject = tomllib.loads((projects["defaults"] / "pyproject.toml").read_text(encoding="utf-8"))
     (backend,) = pyproject["build-system"]["requires"]
     assert backend.startswith("hatchling==")
-    assert backend in pyproject["dependency-groups"]["dev"]
+    groups = pyproject["dependency-groups"]
+    assert groups["build"] == [backend]
+    assert {"include-group": "build"} in groups["dev"]
 
 
 # `make X` as the docs write it; `make bump-...` (a family) and prose ("make targets") are not.

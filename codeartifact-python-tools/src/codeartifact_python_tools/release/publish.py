@@ -39,7 +39,8 @@ from codeartifact_python_tools.release.settings import (
 from codeartifact_python_tools.release.tools import run
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    import subprocess
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 ATTEMPTS = 4  # an unreachable index is tried this often, waiting 1, 2 then 4 s between tries
 RETRY_WAIT = 1.0  # seconds before the first retry, doubled before each next one
@@ -48,6 +49,9 @@ VISIBLE_ATTEMPTS = 5  # the index may list a new upload a few seconds late
 # One `uv publish` may take this long in all, whatever uv's own timeouts do: a bound, not a
 # budget (uv gives up on a stalled upload after RELEASE_HTTP_TIMEOUT seconds without progress).
 UPLOAD_LIMIT = 300.0
+# pyproject.toml's dependency group of the build backend: the release builds with it, installed
+# from uv.lock with its dependencies' hashes checked, not in a build environment resolved that day.
+BUILD_GROUP = "build"
 TWINE = "twine==7.0.0"  # pinned: it runs in the release job, and a release is reproducible
 _STATUS = re.compile(r"status code (\d{3})")
 # What uv prints when it could not reach an index at all (publishing, installing, creating an
@@ -86,10 +90,34 @@ def distribution_files(dist: Path, name: str, version: str) -> tuple[Path, ...]:
     return (*wheels, *sdists)
 
 
+def _in_project(args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """Run a uv command on the project's environment (.venv).
+
+    Not on the tools' own: `uv run --script tools.py` made that this process's VIRTUAL_ENV, which
+    `uv build --no-build-isolation` would build in.
+    """
+    return run(
+        args, env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}, replace_env=True
+    )
+
+
 def build(dist: Path, name: str, version: str) -> tuple[Path, ...]:
-    """Build wheel and sdist into a cleared dist/, without tool.uv.sources, and twine-check them."""
+    """Build wheel and sdist into a cleared dist/, without tool.uv.sources, and twine-check them.
+
+    The backend is the `build` group's, installed into .venv from uv.lock.
+    """
     say(f"Building {name} {version} (wheel and sdist) into {dist}/ ...")
-    process = run(["uv", "build", "--no-sources", "--clear", "--out-dir", str(dist)])
+    install = ["uv", "sync", "--frozen", "--inexact", "--quiet", "--only-group", BUILD_GROUP]
+    process = _in_project(install)
+    if process.returncode != 0:
+        msg = (
+            f"`{' '.join(install)}` failed: the release builds with the backend of "
+            f"pyproject.toml's `{BUILD_GROUP}` dependency group, as uv.lock pins it (the template "
+            f"has the group; `uv lock` after adding it):\n{output(process)}"
+        )
+        raise ReleaseError(ExitCode.BUILD, msg)
+    build = ["uv", "build", "--no-sources", "--no-build-isolation", "--clear"]
+    process = _in_project([*build, "--out-dir", str(dist)])
     if process.returncode != 0:
         msg = f"`uv build` failed; fix the build, then try again:\n{output(process)}"
         raise ReleaseError(ExitCode.BUILD, msg)
