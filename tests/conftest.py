@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -83,7 +84,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     # the template, runs the same tools, and uv builds them once for the session instead of once
     # for each clone. A test of the checkout default itself asks for `no_copier_settings`.
     (home / "copier-settings.yml").write_text(
-        f"defaults:\n  tools_index: {TOOLS_FOLDER}\n", encoding="utf-8"
+        f"defaults:\n  tools_index: {json.dumps(str(TOOLS_FOLDER))}\n", encoding="utf-8"
     )
     (home / "gitconfig").write_text("", encoding="utf-8")
     os.environ.update(
