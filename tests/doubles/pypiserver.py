@@ -40,6 +40,11 @@ def free_port() -> int:
         return port
 
 
+def closed_index_url() -> str:
+    """A simple-index URL on 127.0.0.1 that nothing answers: an index that cannot be reached."""
+    return f"http://127.0.0.1:{free_port()}/simple/"
+
+
 @dataclass
 class PypiServer:
     """A running pypiserver: its URLs, its package directory, and the password of user `aws`."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.answer_sets import ANSWER_SETS, FULL_SETS
-from tests.doubles.pypiserver import free_port
+from tests.doubles.pypiserver import closed_index_url
 from tests.e2e.copier_cli import TOOLS_COMMAND, copier, lock_tools
 from tests.machine import run
 
@@ -135,7 +135,7 @@ def full_project(
         # release: its green check and build show that neither needs the tools (and
         # test_docs.py's copy, made the same way, that the docs do not).
         # Only tools.py's source line differs from a plain default copy.
-        answers["tools_index"] = f"http://127.0.0.1:{free_port()}/simple/"  # nothing answers
+        answers["tools_index"] = closed_index_url()  # nothing answers
     result = copier(
         "copy", "--trust", "--defaults", *data_args(answers), str(template_repo), str(dst)
     )

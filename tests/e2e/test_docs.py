@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 import yaml
 
-from tests.doubles.pypiserver import free_port
+from tests.doubles.pypiserver import closed_index_url, free_port
 from tests.e2e.copier_cli import copier
 from tests.machine import git, run, said
 
@@ -65,7 +65,7 @@ def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     release: the docs need none of them (test_copy.py shows the same of check and build).
     """
     dst = tmp_path_factory.mktemp("docs") / "acme-widgets"
-    nowhere = ("--data", f"tools_index=http://127.0.0.1:{free_port()}/simple/")  # nothing answers
+    nowhere = ("--data", f"tools_index={closed_index_url()}")  # nothing answers
     result = copier("copy", "--trust", "--defaults", *nowhere, str(template_repo), str(dst))
     assert result.returncode == 0, result.stderr
     assert not (dst / "tools.py.lock").exists()  # the tools could not be locked, and need not be

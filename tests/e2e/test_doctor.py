@@ -27,7 +27,7 @@ from codeartifact_python_tools.release import expiry
 
 from tests.doubles import gh
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
-from tests.doubles.pypiserver import PypiServer, free_port
+from tests.doubles.pypiserver import PypiServer, closed_index_url
 from tests.e2e.copier_cli import copier, lock_tools
 
 if TYPE_CHECKING:
@@ -344,7 +344,7 @@ def test_no_uv_at_all_is_reported_with_its_fix(laptop: Laptop) -> None:
 
 def test_offline_it_says_what_it_could_not_check(laptop: Laptop) -> None:
     laptop.fake.update(latency=10.0)  # the AWS CLI never answers in time
-    closed = f"http://127.0.0.1:{free_port()}/simple/"
+    closed = closed_index_url()
     try:
         result = laptop.doctor(laptop.team, CODEARTIFACT_INDEX_URL=closed)
     finally:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.doubles.pypiserver import closed_index_url
 from tests.e2e.copier_cli import TOOLS_COMMAND, lock_tools
 from tests.e2e.copier_cli import copier as run_copier
 from tests.machine import run
@@ -43,15 +44,6 @@ def refused(done: subprocess.CompletedProcess[str], dst: Path) -> str:
     return output
 
 
-def closed_port_url() -> str:
-    import socket  # noqa: PLC0415
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/simple/"
-
-
 def test_a_name_taken_upstream_under_another_spelling_is_refused_and_leaves_nothing(
     template_repo: Path, tmp_path: Path, upstream: SimpleIndex
 ) -> None:
@@ -71,7 +63,7 @@ def test_lookups_that_cannot_be_made_warn_and_the_copy_goes_on(
     template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An unreachable public index and CodeArtifact switched off: each said, neither fatal."""
-    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", closed_port_url())
+    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", closed_index_url())
     monkeypatch.setenv("NAME_GUARD_AWS", "none")
     dst = tmp_path / "acme-widgets"
     done, _ = copier(template_repo, dst)
@@ -109,7 +101,7 @@ def test_a_silent_upstream_costs_at_most_the_timeout(
 def test_strict_refuses_an_upstream_it_cannot_reach(
     template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", closed_port_url())
+    monkeypatch.setenv("NAME_GUARD_UPSTREAM_URL", closed_index_url())
     dst = tmp_path / "acme-widgets"
     output = refused(copier(template_repo, dst, "name_check_strict=true")[0], dst)
     assert "was not checked on the public index" in output

@@ -27,7 +27,7 @@ from codeartifact_python_tools import __version__ as tools_version
 
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.faulty_index import FaultyIndex
-from tests.doubles.pypiserver import PypiServer, RefusingIndex, free_port
+from tests.doubles.pypiserver import PypiServer, RefusingIndex, closed_index_url
 from tests.doubles.simple_index import SimpleIndex
 from tests.e2e.copier_cli import COPIER, TOOLS_COMMAND
 from tests.machine import failure_class, run, said
@@ -575,7 +575,7 @@ def test_a_name_check_that_could_not_run_stops_a_release_in_ci_only(
 ) -> None:
     ci = where == "in-ci"
     del dist
-    down = f"http://127.0.0.1:{free_port()}/simple/"  # the public index is down
+    down = closed_index_url()  # the public index is down
     result = project.make(
         "publish-dist",
         UV_INDEX_CODEARTIFACT_PASSWORD=project.token,
