@@ -14,7 +14,7 @@ from plumbum import local
 from tests.answer_sets import ANSWER_SETS
 from tests.doubles.codeartifact import STATE_ENV, FakeCodeArtifact
 from tests.doubles.simple_index import SimpleIndex
-from tests.machine import path_with_interpreters, run, said
+from tests.machine import index_trust_environment, path_with_interpreters, run, said
 from tests.releases import working_tree_release
 from tests.scheduling import longest_first
 
@@ -116,6 +116,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             "GIT_COMMITTER_EMAIL": "tests@example.com",
         }
     )
+    os.environ.update(index_trust_environment(home / "config"))
     with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as upstream:
         # The public upstream is a local index; CodeArtifact is the fake `aws` above, or the one
         # a test puts first on PATH.
