@@ -116,7 +116,11 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             "GIT_COMMITTER_EMAIL": "tests@example.com",
         }
     )
-    os.environ.update(index_trust_environment(home / "config"))
+    for key, value in index_trust_environment(home / "config").items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
     with SimpleIndex.running(projects={"requests": ["2.32.3"]}) as upstream:
         # The public upstream is a local index; CodeArtifact is the fake `aws` above, or the one
         # a test puts first on PATH.

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,14 +35,10 @@ _UV_DEFAULT_INDEX = re.compile(r"by default: <(https?://[^>\s]+)>")
 # How long uv may trust the default index's pages: a test session. A file's URL there carries its
 # hash, so what it serves never changes.
 _INDEX_TRUST = 'cache-control = { api = "max-age=600", files = "max-age=31536000, immutable" }'
-# Variables and system files through which a machine names its own index.
-_OWN_INDEX_VARIABLES = (
-    "UV_DEFAULT_INDEX",
-    "UV_INDEX_URL",
-    "UV_INDEX",
-    "UV_CONFIG_FILE",
-    "UV_NO_CONFIG",
-)
+# The variables that name uv's default index, the first set one winning, as in uv.
+_DEFAULT_INDEX_VARIABLES = ("UV_DEFAULT_INDEX", "UV_INDEX_URL")
+# A configuration of the machine's own, which the session's would replace: left alone.
+_OWN_CONFIG_VARIABLES = ("UV_CONFIG_FILE", "UV_NO_CONFIG")
 SYSTEM_UV_CONFIGS = (Path("/etc/xdg/uv/uv.toml"), Path("/etc/uv/uv.toml"))
 
 
@@ -48,33 +46,42 @@ def index_trust_environment(
     config_home: Path,
     env: Mapping[str, str] = os.environ,
     system_configs: Sequence[Path] = SYSTEM_UV_CONFIGS,
-) -> dict[str, str]:
-    """Variables that let uv trust the default index's pages for a test session, or none.
+) -> dict[str, str | None]:
+    """Variables (None: one to remove) that let uv trust its default index's pages for a session.
 
-    Where the index sends its pages with no lifetime (as this machine's does), uv asks again
-    whether each has changed every time it resolves. Measured here: `uvx twine==7.0.0` took 2.2 to 4.4 s,
+    Where the index gives its pages no lifetime (as this machine's does), uv asks again whether
+    each has changed every time it resolves. Measured here: `uvx twine==7.0.0` took 2.2 to 4.4 s,
     against 1.3 s with a lifetime and 1.2 s offline; a fresh clone's suite, 298 s against 225 s.
-    uv's `cache-control` setting of an index gives them one. It is set in a user configuration
-    of the session's own (XDG_CONFIG_HOME, the user's pip.conf copied along) for the index uv uses
-    anyway, so what uv resolves and locks stays the same. A machine that names its own index,
-    by a variable or a uv.toml, keeps its configuration, and uv keeps asking.
+    uv's `cache-control` setting of an index gives them one. It is set in a user configuration of
+    the session's own (XDG_CONFIG_HOME, the user's pip.conf copied along), on the index uv uses
+    anyway: uv's own default, or the one UV_DEFAULT_INDEX or UV_INDEX_URL names (the variable
+    moves into the file). What uv resolves and locks stays the same. A machine with a uv.toml of
+    its own keeps it, as does an index URL that carries credentials (never written to a file),
+    and uv keeps asking.
     """
     user = Path(env.get("XDG_CONFIG_HOME") or Path(env.get("HOME", Path.home())) / ".config")
     configs = (user / "uv" / "uv.toml", *system_configs)
-    if any(env.get(key) for key in _OWN_INDEX_VARIABLES) or any(f.exists() for f in configs):
+    if any(env.get(key) for key in _OWN_CONFIG_VARIABLES) or any(f.exists() for f in configs):
         return {}
-    found = _UV_DEFAULT_INDEX.search(run(["uv", "help", "pip", "install"], env=env).stdout)
-    if found is None:
-        return {}
+    named = [env[key] for key in _DEFAULT_INDEX_VARIABLES if env.get(key)]
+    if named:
+        url = named[0]
+        if urllib.parse.urlsplit(url).password is not None:
+            return {}
+    else:
+        found = _UV_DEFAULT_INDEX.search(run(["uv", "help", "pip", "install"], env=env).stdout)
+        if found is None:
+            return {}
+        url = found.group(1)
     (config_home / "uv").mkdir(parents=True, exist_ok=True)
     (config_home / "uv" / "uv.toml").write_text(
-        f'[[index]]\nurl = "{found.group(1)}"\ndefault = true\n{_INDEX_TRUST}\n', encoding="utf-8"
+        f"[[index]]\nurl = {json.dumps(url)}\ndefault = true\n{_INDEX_TRUST}\n", encoding="utf-8"
     )
     pip = user / "pip" / "pip.conf"
     if pip.is_file():
         (config_home / "pip").mkdir(exist_ok=True)
         (config_home / "pip" / "pip.conf").write_bytes(pip.read_bytes())
-    return {"XDG_CONFIG_HOME": str(config_home)}
+    return {"XDG_CONFIG_HOME": str(config_home), **dict.fromkeys(_DEFAULT_INDEX_VARIABLES)}
 
 
 def load_file(path: Path, name: str = "", *, script: bool = False) -> ModuleType:
