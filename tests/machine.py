@@ -55,9 +55,10 @@ def index_trust_environment(
     uv's `cache-control` setting of an index gives them one. It is set in a user configuration of
     the session's own (XDG_CONFIG_HOME, the user's pip.conf copied along), on the index uv uses
     anyway: uv's own default, or the one UV_DEFAULT_INDEX or UV_INDEX_URL names (the variable
-    moves into the file). What uv resolves and locks stays the same. A machine with a uv.toml of
-    its own keeps it, as does an index URL that carries credentials (never written to a file),
-    and uv keeps asking.
+    moves into the file). What uv resolves and locks stays the same. The lifetime is stored with
+    the pages in uv's cache, the user's unless UV_CACHE_DIR names another: for ten minutes their
+    own uv takes the pages from there too. A machine with a uv.toml of its own keeps it, as does
+    an index URL that carries credentials (never written to a file), and uv keeps asking.
     """
     user = Path(env.get("XDG_CONFIG_HOME") or Path(env.get("HOME", Path.home())) / ".config")
     configs = (user / "uv" / "uv.toml", *system_configs)
