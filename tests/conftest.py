@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from copier import run_copy
 from plumbum import local
 
 from tests.answer_sets import ANSWER_SETS
@@ -166,3 +167,21 @@ def render(copie: Copie, answer_set: str, **extra: object) -> Path:
         msg = f"render of {answer_set!r} failed: {result.exception!r}"
         raise AssertionError(msg) from result.exception
     return result.project_dir
+
+
+def render_files(destination: Path, answer_set: str) -> Path:
+    """Render one named answer set into destination without the post-copy task (git, uv lock).
+
+    For tests that judge the files alone: copier renders in this process, and raises if it fails.
+    """
+    run_copy(
+        str(ROOT),
+        destination,
+        data=ANSWER_SETS[answer_set],
+        defaults=True,
+        unsafe=True,
+        skip_tasks=True,
+        vcs_ref="HEAD",
+        quiet=True,
+    )
+    return destination

@@ -19,10 +19,9 @@ import pytest
 import yaml
 from check_jsonschema.cli.main_command import main as check_jsonschema
 from click.testing import CliRunner
-from copier import run_copy
 
 from tests.answer_sets import ANSWER_SETS
-from tests.conftest import ROOT
+from tests.conftest import render_files
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,17 +61,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     def get(answer_set: str) -> Path:
         if answer_set not in projects:
             destination = tmp_path_factory.mktemp(answer_set) / "acme-widgets"
-            run_copy(
-                str(ROOT),
-                destination,
-                data=ANSWER_SETS[answer_set],
-                defaults=True,
-                unsafe=True,
-                skip_tasks=True,
-                vcs_ref="HEAD",
-                quiet=True,
-            )
-            projects[answer_set] = destination
+            projects[answer_set] = render_files(destination, answer_set)
         return projects[answer_set]
 
     return get

@@ -14,10 +14,8 @@ import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
-from copier import run_copy
 
-from tests.answer_sets import ANSWER_SETS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, render_files
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -126,17 +124,7 @@ def makefiles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     found = {"template": ROOT}
     for answer_set in ("defaults", "everything-off"):
         destination = tmp_path_factory.mktemp(answer_set) / "acme-widgets"
-        run_copy(
-            str(ROOT),
-            destination,
-            data=ANSWER_SETS[answer_set],
-            defaults=True,
-            unsafe=True,
-            skip_tasks=True,
-            vcs_ref="HEAD",
-            quiet=True,
-        )
-        found[answer_set] = destination
+        found[answer_set] = render_files(destination, answer_set)
     return found
 
 
