@@ -13,6 +13,10 @@ import difflib
 import os
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 # The regions with a CodeArtifact endpoint, from AWS's "AWS CodeArtifact endpoints and quotas"
 # page (General Reference), the same 13 botocore's endpoints.json lists. None is in the China
@@ -183,4 +187,30 @@ def region_problem(value: str, extra: str | None = None) -> str:
         f"aws_region: CodeArtifact has no endpoint in {value}: {hint}It runs in {regions} "
         f"(AWS's CodeArtifact endpoints page, as in this release). For a region AWS added "
         f"since, set {EXTRA_REGIONS_VARIABLE}={value} in copier's environment."
+    )
+
+
+def given_facts_problem(facts: Iterable[str], given: Mapping[str, Iterable[str]]) -> str:
+    """Name the facts given a value from outside, where from, and the fix; "" when none was.
+
+    `facts`: copier.yml's `when: false` entries, which the template works out from the answers
+    (the index URLs from the domain, account and region; the name guard's verdict). `given`: the
+    keys each outside source holds, by a name the user knows it by. Copier takes a fact's value
+    from --data, --data-file or a settings default without asking it to pass any rule, so it
+    would reach the files unchecked; a given `name_verdict` would skip the name guard itself.
+    """
+    known = set(facts)
+    found = [(where, sorted(known.intersection(keys))) for where, keys in given.items()]
+    found = [(where, keys) for where, keys in found if keys]
+    if not found:
+        return ""
+    named = " and ".join(f"{', '.join(keys)} (from {where})" for where, keys in found)
+    one = sum(len(keys) for _, keys in found) == 1
+    what = "is not a question but a fact" if one else "are not questions but facts"
+    return (
+        f"{named} {what} the template works out from your other answers, so "
+        f"{'it takes' if one else 'they take'} no value from outside. Remove "
+        f"{'it' if one else 'them'} there; to change {'it' if one else 'one'}, change the "
+        "answers it comes from (index_url, for one, follows from codeartifact_domain, "
+        "aws_account_id, aws_region and codeartifact_repository)."
     )

@@ -701,6 +701,32 @@ def _refuse_a_dirty_recopy() -> None:
         raise errors.UserMessageError(msg)
 
 
+# --- The template's facts (`when: false`) take no value from outside -----------------------------
+
+
+def _refuse_given_facts() -> None:
+    """Stop a copy or update that gives a fact a value: --data, a data file or a settings default.
+
+    Copier uses such a value as it is, with no validator (see answer_rules.given_facts_problem).
+    Checked when copier builds its Jinja environment, before the first question.
+    """
+    worker = _copier_worker()
+    if worker is None:
+        return
+    questions = getattr(worker.template, "questions_data", {})
+    facts = [name for name, details in questions.items() if details.get("when") is False]
+    settings = getattr(worker, "settings", None)
+    given = {
+        "--data or --data-file": getattr(worker, "data", None) or {},
+        "the defaults of your copier settings file": getattr(settings, "defaults", None) or {},
+        "copier's user_defaults": getattr(worker, "user_defaults", None) or {},
+    }
+    problem = answer_rules.given_facts_problem(facts, given)
+    if problem:
+        errors = importlib.import_module("copier.errors")
+        raise errors.UserMessageError(problem)
+
+
 class NameGuardExtension(Extension):
     """Register the guard's filters and globals, used by copier.yml and the template."""
 
@@ -724,6 +750,7 @@ class NameGuardExtension(Extension):
         )
         _install_excepthook()
         _refuse_a_dirty_recopy()
+        _refuse_given_facts()
         with contextlib.suppress(Exception):  # a head start only: the validator asks anyway
             _prefetch()
         session = _session()

@@ -72,6 +72,44 @@ def test_an_answer_outside_the_choices_is_refused(template_repo: Path, tmp_path:
     assert not dst.exists()
 
 
+# A fact (copier.yml's `when: false`) given a value, from each place copier takes one: the guard's
+# verdict (given, it would skip the guard), a URL, a YAML list, the tools' version.
+GIVEN_FACTS = {
+    "verdict-in-data": ("data", "name_verdict: ''", "name_verdict (from --data or --data-file)"),
+    "url-in-data": (
+        "data",
+        "index_url: https://elsewhere.example/simple/",
+        "index_url (from --data",
+    ),
+    "list-in-data-file": ("data-file", "python_versions: ['2.7']", "python_versions (from --data"),
+    "version-in-settings": ("settings", "tools_version: 0.0.1", "tools_version (from the defaults"),
+}
+
+
+@pytest.mark.parametrize("case", GIVEN_FACTS)
+def test_a_fact_given_a_value_is_refused_and_leaves_nothing(
+    template_repo: Path, tmp_path: Path, case: str
+) -> None:
+    source, item, words = GIVEN_FACTS[case]
+    key, _, value = item.partition(": ")
+    given = tmp_path / "given.yml"
+    given.write_text(f"{item}\n" if source != "settings" else f"defaults:\n  {item}\n", "utf-8")
+    args = {
+        "data": ["--data", f"{key}={value.strip(chr(39))}"],
+        "data-file": ["--data-file", str(given)],
+        "settings": [],
+    }[source]
+    env = {**os.environ, "COPIER_SETTINGS_PATH": str(given)} if source == "settings" else None
+    dst = tmp_path / "acme-widgets"
+    result = copier("copy", "--trust", "--defaults", *args, str(template_repo), str(dst), env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert words in output
+    assert "is not a question but a fact" in output
+    assert "Traceback" not in output
+    assert not dst.exists()
+
+
 @pytest.mark.usefixtures("no_copier_settings")
 def test_defaults_render_without_a_single_prompt(template_repo: Path, tmp_path: Path) -> None:
     dst = tmp_path / "acme-widgets"

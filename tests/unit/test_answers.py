@@ -265,3 +265,44 @@ def test_the_regions_are_the_ones_botocore_knows_for_codeartifact() -> None:
     assert "ap-southeast-4" not in answer_rules.CODEARTIFACT_REGIONS
     assert answer_rules.region_problem("ap-southeast-4", extra="") != ""
     assert answer_rules.region_problem("ap-southeast-4", extra="ap-east-2, ap-southeast-4") == ""
+
+
+# copier.yml's `when: false` entries: worked out from the answers, never asked.
+FACTS = [
+    name for name, entry in CONFIG.items() if isinstance(entry, dict) and entry.get("when") is False
+]
+
+
+def test_the_facts_include_the_urls_and_the_guards_verdict() -> None:
+    assert {"index_url", "publish_url", "tools_version", "name_verdict"} <= set(FACTS)
+
+
+@pytest.mark.parametrize("fact", FACTS)
+def test_a_fact_given_a_value_is_refused_wherever_it_comes_from(fact: str) -> None:
+    for where in ("--data or --data-file", "the defaults of your copier settings file"):
+        message = answer_rules.given_facts_problem(FACTS, {where: {fact: "x"}})
+        assert message.startswith(f"{fact} (from {where}) is not a question but a fact")
+        assert "Remove it there" in message
+
+
+def test_every_fact_given_is_named_with_its_source_and_answers_pass() -> None:
+    given = {
+        "--data or --data-file": {"package_name": "acme-widgets", "index_url": "x", "_adopt": "y"},
+        "the defaults of your copier settings file": {
+            "aws_region": "eu-west-1",
+            "name_verdict": "",
+        },
+    }
+    message = answer_rules.given_facts_problem(FACTS, given)
+    assert message.startswith(
+        "index_url (from --data or --data-file) and name_verdict (from the defaults of your "
+        "copier settings file) are not questions but facts"
+    )
+    named = message.partition(" are not questions")[0]
+    assert "package_name" not in named
+    assert "aws_region" not in named
+    assert "_adopt" not in named
+    answers_only = {
+        where: {k: v for k, v in keys.items() if k not in FACTS} for where, keys in given.items()
+    }
+    assert answer_rules.given_facts_problem(FACTS, answers_only) == ""
