@@ -214,3 +214,24 @@ def given_facts_problem(facts: Iterable[str], given: Mapping[str, Iterable[str]]
         "answers it comes from (index_url, for one, follows from codeartifact_domain, "
         "aws_account_id, aws_region and codeartifact_repository)."
     )
+
+
+def unknown_data_problem(questions: Iterable[str], keys: Iterable[str]) -> str:
+    """Name the --data keys that are no question of the template (a typo, say); "" when none is.
+
+    Copier keeps such a key without a word and the question it was meant for takes its default.
+    Keys that start with `_` are copier's own or a tool's (make adopt passes `_adopt`).
+    """
+    known = list(questions)
+    unknown = [key for key in keys if not key.startswith("_") and key not in known]
+    if not unknown:
+        return ""
+    named = []
+    for key in unknown:
+        near = difflib.get_close_matches(key, known, n=1)
+        named.append(f"{key} (did you mean {near[0]}?)" if near else key)
+    what = "is not a question" if len(named) == 1 else "are not questions"
+    return (
+        f"{', '.join(named)} (from --data or --data-file) {what} of this template, so copier "
+        f"would ignore {'it' if len(named) == 1 else 'them'}. Its questions are {', '.join(known)}."
+    )

@@ -701,27 +701,35 @@ def _refuse_a_dirty_recopy() -> None:
         raise errors.UserMessageError(msg)
 
 
-# --- The template's facts (`when: false`) take no value from outside -----------------------------
+# --- Every value given from outside is an answer to one of the template's questions --------------
 
 
-def _refuse_given_facts() -> None:
-    """Stop a copy or update that gives a fact a value: --data, a data file or a settings default.
+def _refuse_given_values() -> None:
+    """Stop a run that gives a value copier would take unchecked, or drop without a word.
 
-    Copier uses such a value as it is, with no validator (see answer_rules.given_facts_problem).
-    Checked when copier builds its Jinja environment, before the first question.
+    A fact (a `when: false` entry) given by --data, a data file or a settings default is used as
+    it is, with no validator (answer_rules.given_facts_problem). On a copy, a --data key that is
+    no question (a typo) is ignored; not on an update, where copier itself replays old answers as
+    data. Checked when copier builds its Jinja environment, before the first question.
     """
     worker = _copier_worker()
     if worker is None:
         return
     questions = getattr(worker.template, "questions_data", {})
     facts = [name for name, details in questions.items() if details.get("when") is False]
-    settings = getattr(worker, "settings", None)
+    data = getattr(worker, "data", None) or {}
     given = {
-        "--data or --data-file": getattr(worker, "data", None) or {},
-        "the defaults of your copier settings file": getattr(settings, "defaults", None) or {},
+        "--data or --data-file": data,
+        "the defaults of your copier settings file": getattr(
+            getattr(worker, "settings", None), "defaults", None
+        )
+        or {},
         "copier's user_defaults": getattr(worker, "user_defaults", None) or {},
     }
     problem = answer_rules.given_facts_problem(facts, given)
+    if not problem and _copier_operation() == "copy":
+        asked = [name for name in questions if name not in facts]
+        problem = answer_rules.unknown_data_problem(asked, data)
     if problem:
         errors = importlib.import_module("copier.errors")
         raise errors.UserMessageError(problem)
@@ -750,7 +758,7 @@ class NameGuardExtension(Extension):
         )
         _install_excepthook()
         _refuse_a_dirty_recopy()
-        _refuse_given_facts()
+        _refuse_given_values()
         with contextlib.suppress(Exception):  # a head start only: the validator asks anyway
             _prefetch()
         session = _session()

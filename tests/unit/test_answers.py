@@ -306,3 +306,16 @@ def test_every_fact_given_is_named_with_its_source_and_answers_pass() -> None:
         where: {k: v for k, v in keys.items() if k not in FACTS} for where, keys in given.items()
     }
     assert answer_rules.given_facts_problem(FACTS, answers_only) == ""
+
+
+def test_a_data_key_that_is_no_question_is_named_with_the_one_it_is_near() -> None:
+    questions = [name for name in CONFIG if not name.startswith("_") and name not in FACTS]
+    message = answer_rules.unknown_data_problem(questions, {"pacakge_name": "x", "colour": "y"})
+    assert message.startswith(
+        "pacakge_name (did you mean package_name?), colour (from --data or --data-file) are not "
+        "questions of this template"
+    )
+    assert message.endswith(f"Its questions are {', '.join(questions)}.")
+    # Copier's own keys and a tool's (make adopt's `_adopt`) are no typo.
+    given = {"package_name": "x", "_adopt": "y", "_commit": "v1"}
+    assert answer_rules.unknown_data_problem(questions, given) == ""
