@@ -715,7 +715,7 @@ def _refuse_given_values() -> None:
     worker = _copier_worker()
     if worker is None:
         return
-    questions = getattr(worker.template, "questions_data", {})
+    questions = getattr(getattr(worker, "template", None), "questions_data", None) or {}
     facts = [name for name, details in questions.items() if details.get("when") is False]
     data = getattr(worker, "data", None) or {}
     given = {
