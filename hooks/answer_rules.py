@@ -2,7 +2,9 @@
 
 Each answer lands in several languages at once (TOML in pyproject.toml, YAML in mkdocs.yml,
 Markdown in the README, a Python docstring, the package metadata's one-line headers), so the
-rules refuse what any one of them would break on, and name the rule and an example.
+rules refuse what any one of them would break on, and name the rule and an example. The last two
+judge where values come from: a computed fact given one from outside, a --data key that is no
+question.
 """
 
 # ruff: noqa: INP001 - copier's adapter imports it from hooks/, which is a directory, not a package

@@ -718,12 +718,10 @@ def _refuse_given_values() -> None:
     questions = getattr(getattr(worker, "template", None), "questions_data", None) or {}
     facts = [name for name, details in questions.items() if details.get("when") is False]
     data = getattr(worker, "data", None) or {}
+    settings = getattr(worker, "settings", None)
     given = {
         "--data or --data-file": data,
-        "the defaults of your copier settings file": getattr(
-            getattr(worker, "settings", None), "defaults", None
-        )
-        or {},
+        "the defaults of your copier settings file": getattr(settings, "defaults", None) or {},
         "copier's user_defaults": getattr(worker, "user_defaults", None) or {},
     }
     problem = answer_rules.given_facts_problem(facts, given)

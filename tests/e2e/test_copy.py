@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.answer_sets import ANSWER_SETS, FULL_SETS
 from tests.doubles.pypiserver import closed_index_url
@@ -75,16 +76,17 @@ def test_an_answer_outside_the_choices_is_refused(template_repo: Path, tmp_path:
 # A value copier would take unchecked or drop, from each place copier takes one: a fact
 # (copier.yml's `when: false`: the guard's verdict, which given would skip the guard; a URL; a
 # YAML list; the tools' version), and a --data key that is no question.
-GIVEN = {
-    "verdict-in-data": ("data", "name_verdict: ''", "name_verdict (from --data or --data-file) is"),
-    "url-in-data": (
-        "data",
-        "index_url: https://elsewhere.example/simple/",
-        "index_url (from --data",
+GIVEN: dict[str, tuple[str, str, object, str]] = {
+    "verdict-in-data": ("data", "name_verdict", "", "name_verdict (from --data or --data-file) is"),
+    "url-in-data": ("data", "index_url", "https://elsewhere.example/simple/", "index_url (from"),
+    "list-in-data-file": ("data-file", "python_versions", ["2.7"], "python_versions (from --data"),
+    "version-in-settings": (
+        "settings",
+        "tools_version",
+        "0.0.1",
+        "tools_version (from the defaults",
     ),
-    "list-in-data-file": ("data-file", "python_versions: ['2.7']", "python_versions (from --data"),
-    "version-in-settings": ("settings", "tools_version: 0.0.1", "tools_version (from the defaults"),
-    "typo-in-data": ("data", "pacakge_name: acme-widgets", "(did you mean package_name?)"),
+    "typo-in-data": ("data", "pacakge_name", "acme-widgets", "(did you mean package_name?)"),
 }
 
 
@@ -92,12 +94,12 @@ GIVEN = {
 def test_a_value_copier_would_take_unchecked_is_refused_and_leaves_nothing(
     template_repo: Path, tmp_path: Path, case: str
 ) -> None:
-    source, item, words = GIVEN[case]
-    key, _, value = item.partition(": ")
+    source, key, value, words = GIVEN[case]
     given = tmp_path / "given.yml"
-    given.write_text(f"{item}\n" if source != "settings" else f"defaults:\n  {item}\n", "utf-8")
+    document = {"defaults": {key: value}} if source == "settings" else {key: value}
+    given.write_text(yaml.safe_dump(document), encoding="utf-8")
     args = {
-        "data": ["--data", f"{key}={value.strip(chr(39))}"],
+        "data": ["--data", f"{key}={value}"],
         "data-file": ["--data-file", str(given)],
         "settings": [],
     }[source]
