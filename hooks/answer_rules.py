@@ -235,5 +235,7 @@ def unknown_data_problem(questions: Iterable[str], keys: Iterable[str]) -> str:
     what = "is not a question" if len(named) == 1 else "are not questions"
     return (
         f"{', '.join(named)} (from --data or --data-file) {what} of this template, so copier "
-        f"would ignore {'it' if len(named) == 1 else 'them'}. Its questions are {', '.join(known)}."
+        f"would ignore {'it' if len(named) == 1 else 'them'}: "
+        f"{'correct it or leave it out' if len(named) == 1 else 'correct or leave out each'}. "
+        f"Its questions are {', '.join(known)}."
     )

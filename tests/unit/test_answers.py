@@ -315,6 +315,7 @@ def test_a_data_key_that_is_no_question_is_named_with_the_one_it_is_near() -> No
         "pacakge_name (did you mean package_name?), colour (from --data or --data-file) are not "
         "questions of this template"
     )
+    assert "so copier would ignore them: correct or leave out each." in message
     assert message.endswith(f"Its questions are {', '.join(questions)}.")
     # Copier's own keys and a tool's (make adopt's `_adopt`) are no typo.
     given = {"package_name": "x", "_adopt": "y", "_commit": "v1"}
