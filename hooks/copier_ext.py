@@ -709,8 +709,9 @@ def _refuse_given_values() -> None:
 
     A fact (a `when: false` entry) given by --data, a data file or a settings default is used as
     it is, with no validator (answer_rules.given_facts_problem). On a copy, a --data key that is
-    no question (a typo) is ignored; not on an update, where copier itself replays old answers as
-    data. Checked when copier builds its Jinja environment, before the first question.
+    no question (a typo), which copier would ignore, is refused too; not on an update, where copier
+    itself replays old answers as data. Checked when copier builds its Jinja environment, before
+    the first question.
     """
     worker = _copier_worker()
     if worker is None:
