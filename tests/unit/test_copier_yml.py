@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import answer_rules
 import pytest
 import yaml
 
@@ -106,7 +107,8 @@ def test_validator_refuses_with_the_rule_and_an_example(
 
 
 def test_computed_facts_are_hidden_and_named() -> None:
-    assert set(COMPUTED) >= {"index_url", "publish_url", "python_versions", "license_expression"}
+    facts = {"index_url", "publish_url", "python_versions", "license_expression", "tools_version"}
+    assert set(COMPUTED) >= {*facts, "name_verdict"}
 
 
 def _facts(env: Environment, answers: dict[str, str]) -> dict[str, str]:
@@ -196,3 +198,47 @@ def test_python_versions_run_from_the_minimum_to_the_newest(
     )
     assert yaml.safe_load(rendered) == expected
     assert QUESTIONS["python_min"]["choices"] == ["3.10", "3.11", "3.12", "3.13", "3.14"]
+
+
+@pytest.mark.parametrize("fact", COMPUTED)
+def test_a_fact_given_a_value_is_refused_wherever_it_comes_from(fact: str) -> None:
+    for where in ("--data or --data-file", "the defaults of your copier settings file"):
+        message = answer_rules.given_facts_problem(COMPUTED, {where: {fact: "x"}})
+        assert message.startswith(f"{fact} (from {where}) is not a question but a fact")
+        assert "Remove it there" in message
+
+
+def test_every_fact_given_is_named_with_its_source_and_answers_pass() -> None:
+    given = {
+        "--data or --data-file": {"package_name": "acme-widgets", "index_url": "x", "_adopt": "y"},
+        "the defaults of your copier settings file": {
+            "aws_region": "eu-west-1",
+            "name_verdict": "",
+        },
+    }
+    message = answer_rules.given_facts_problem(COMPUTED, given)
+    assert message.startswith(
+        "index_url (from --data or --data-file) and name_verdict (from the defaults of your "
+        "copier settings file) are not questions but facts"
+    )
+    named = message.partition(" are not questions")[0]
+    assert "package_name" not in named
+    assert "aws_region" not in named
+    assert "_adopt" not in named
+    answers_only = {
+        where: {k: v for k, v in keys.items() if k not in COMPUTED} for where, keys in given.items()
+    }
+    assert answer_rules.given_facts_problem(COMPUTED, answers_only) == ""
+
+
+def test_a_data_key_that_is_no_question_is_named_with_the_one_it_is_near() -> None:
+    message = answer_rules.unknown_data_problem(ASKED, {"pacakge_name": "x", "colour": "y"})
+    assert message.startswith(
+        "pacakge_name (did you mean package_name?), colour (from --data or --data-file) are not "
+        "questions of this template"
+    )
+    assert "so copier would ignore them: correct or leave out each." in message
+    assert message.endswith(f"Its questions are {', '.join(ASKED)}.")
+    # Copier's own keys and a tool's (make adopt's `_adopt`) are no typo.
+    given = {"package_name": "x", "_adopt": "y", "_commit": "v1"}
+    assert answer_rules.unknown_data_problem(ASKED, given) == ""
