@@ -638,7 +638,7 @@ def _copier_worker() -> Any:  # noqa: ANN401 - copier's Worker, found on the sta
     return None
 
 
-def _prefetch() -> None:
+def _prefetch(worker: Any) -> None:  # noqa: ANN401 - copier's Worker
     """Start the public index's lookup of the name a first copy will most likely check.
 
     With --defaults, --data package_name=... or no terminal, the name is known before copier asks
@@ -646,8 +646,7 @@ def _prefetch() -> None:
     copier's start-up, and the validator finds its answer cached. Anything unexpected here only
     means no head start: the validator asks as it always does.
     """
-    worker = _copier_worker()
-    if worker is None or _copier_operation() != "copy":
+    if _copier_operation() != "copy":
         return
     destination = Path(str(worker.dst_path))
     data = worker.data if isinstance(worker.data, Mapping) else {}
@@ -667,14 +666,13 @@ def _prefetch() -> None:
 # --- A recopy never overwrites uncommitted work -------------------------------------------------
 
 
-def _refuse_a_dirty_recopy() -> None:
+def _refuse_a_dirty_recopy(worker: Any) -> None:  # noqa: ANN401 - copier's Worker
     """Stop `copier recopy` (a copy over an existing project) when git has uncommitted changes.
 
     A recopy overwrites every template file, edits and all, as `make update-template` would
     refuse to; this is the same refusal, before anything is written.
     """
-    worker = _copier_worker()
-    if worker is None or _copier_operation() != "copy":
+    if _copier_operation() != "copy":
         return
     destination = Path(str(worker.dst_path))
     if not (destination / ".copier-answers.yml").is_file():
@@ -704,7 +702,7 @@ def _refuse_a_dirty_recopy() -> None:
 # --- Every value given from outside is an answer to one of the template's questions --------------
 
 
-def _refuse_given_values() -> None:
+def _refuse_given_values(worker: Any) -> None:  # noqa: ANN401 - copier's Worker
     """Stop a run that gives a value copier would take unchecked, or drop without a word.
 
     A fact (a `when: false` entry) given by --data, a data file or a settings default is used as
@@ -713,9 +711,6 @@ def _refuse_given_values() -> None:
     itself replays old answers as data. Checked when copier builds its Jinja environment, before
     the first question.
     """
-    worker = _copier_worker()
-    if worker is None:
-        return
     questions = getattr(getattr(worker, "template", None), "questions_data", None) or {}
     facts = [name for name, details in questions.items() if details.get("when") is False]
     data = getattr(worker, "data", None) or {}
@@ -756,10 +751,12 @@ class NameGuardExtension(Extension):
             region_problem=answer_rules.region_problem,
         )
         _install_excepthook()
-        _refuse_a_dirty_recopy()
-        _refuse_given_values()
-        with contextlib.suppress(Exception):  # a head start only: the validator asks anyway
-            _prefetch()
+        worker = _copier_worker()  # None for an environment copier did not build
+        if worker is not None:
+            _refuse_a_dirty_recopy(worker)
+            _refuse_given_values(worker)
+            with contextlib.suppress(Exception):  # a head start only: the validator asks anyway
+                _prefetch(worker)
         session = _session()
         if not session.flush_at_exit:
             # Warnings still waiting when the last prompt closes are printed on the way out.
